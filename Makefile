@@ -1,0 +1,51 @@
+# MovieLens-Lite: the two quick-start commands are `make lab` and `make test`.
+# Both create .venv (with the machine's python3) when it is missing and install into it.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# JupyterLab refuses to run as root unless told it may (CI machines and containers).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help lab test lint nbrun bench clean
+
+help:
+	@echo "make lab    - set up .venv and open the notebooks in JupyterLab"
+	@echo "make test   - set up .venv (with test tools) and run every test, notebooks included"
+	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make nbrun  - re-execute every notebook in a fresh kernel and save it with its outputs"
+	@echo "make bench  - time the helpers (prints figures; not a test)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per install flavour; a changed pyproject.toml re-installs.
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-runtime
+
+lab: $(VENV)/.installed-runtime
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests notebooks $(NBVAL_FLAGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+nbrun: $(VENV)/.installed-test
+	$(BIN)/python scripts/run_notebooks.py
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_helpers.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
