@@ -39,16 +39,25 @@ if TYPE_CHECKING:  # pragma: no cover - imported for type hints only
     from matplotlib.axes import Axes
 
 __all__ = [
+    "ALPHA_CHOICES",
     "DATA_DIR",
+    "EPOCH_CHOICES",
+    "LAMBDA_CHOICES",
+    "MIN_VERSIONS",
     "PALETTE",
+    "Explorer",
     "GradientCheck",
     "Snapshot",
     "ToyData",
     "TrainResult",
     "check_cost",
+    "check_environment",
     "check_gradients",
+    "check_rotation",
+    "check_step",
     "cost",
     "cost_loops",
+    "factor_explorer",
     "gradient_check",
     "gradient_descent",
     "gradients",
@@ -57,12 +66,18 @@ __all__ = [
     "load_toy",
     "normalize_ratings",
     "numerical_gradients",
+    "optimizer_explorer",
     "plot_cost_history",
+    "plot_factors",
     "plot_feature_space",
+    "plot_movie_predictions",
     "plot_ratings_heatmap",
+    "plot_training_summary",
     "predict",
     "predictions_table",
+    "ratings_table",
     "set_style",
+    "training_explorer",
 ]
 
 #: Folder with the toy data set and the MovieLens download cache.
@@ -873,6 +888,35 @@ def normalize_ratings(Y: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndar
 # --------------------------------------------------------------------------------------
 
 
+def ratings_table(Y: np.ndarray, movies: Sequence[str], users: Sequence[str]) -> str:
+    """A plain-text table of ratings, ``?`` where not rated.
+
+    Taught in 01_cost_function.
+
+    Parameters
+    ----------
+    Y : np.ndarray, shape (n_movies, n_users)
+        Ratings, NaN where not rated.
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+
+    Returns
+    -------
+    str
+        The table, one line per movie.
+    """
+    Y = _as_float_array("Y", Y, "(n_movies, n_users)")
+    if Y.shape != (len(movies), len(users)):
+        raise ValueError(f"Y has shape {Y.shape} but there are {len(movies)} movies and {len(users)} users.")
+    title_width = max(len(m) for m in movies)
+    width = max(len(u) for u in users) + 2
+    lines = [" " * title_width + "".join(f"{u:>{width}}" for u in users)]
+    for title, row in zip(movies, Y):
+        cells = "".join(f"{'?' if np.isnan(v) else f'{v:g}':>{width}}" for v in row)
+        lines.append(f"{title:<{title_width}}{cells}")
+    return "\n".join(lines)
+
+
 def predictions_table(
     Y_pred: np.ndarray,
     R: np.ndarray,
@@ -916,7 +960,7 @@ def predictions_table(
     for i in range(len(movies)):
         row = []
         for j in range(len(users)):
-            text = f"{Y_pred[i, j] + 0.0:.{decimals}f}"
+            text = f"{round(float(Y_pred[i, j]), decimals) + 0.0:.{decimals}f}"  # no "-0.0"
             if Y is not None and R[i, j] == 1:
                 text += f" ({Y[i, j]:g})"
             row.append(text)
@@ -1049,8 +1093,11 @@ def plot_feature_space(
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
     ax.axvline(0, color=PALETTE["neutral"], lw=0.8)
     ax.scatter(x, y, c=cols, s=60, zorder=3)
-    for xi, yi, text in zip(x, y, labels):
-        ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(5, 5), fontsize=9)
+    span = max(float(np.ptp(x)), float(np.ptp(y)), lim or 0.0, 1e-9)
+    for n, (xi, yi, text) in enumerate(zip(x, y, labels)):
+        # stagger the labels of points that (nearly) coincide, so that each stays readable
+        crowd = int(np.sum(np.hypot(x[:n] - xi, y[:n] - yi) < 0.08 * span))
+        ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(6, 4 - 11 * crowd), fontsize=9)
     if lim is not None:
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
@@ -1112,7 +1159,7 @@ def plot_ratings_heatmap(
     for i in range(Y_pred.shape[0]):
         for j in range(Y_pred.shape[1]):
             value = Y_pred[i, j]
-            text = f"{value:.1f}"
+            text = f"{round(float(value), 1) + 0.0:.1f}"
             if R[i, j] == 1:
                 if Y is not None:
                     text += f"\n({Y[i, j]:g})"
@@ -1125,6 +1172,510 @@ def plot_ratings_heatmap(
     ax.set_yticks(range(len(movies)), labels=list(movies))
     ax.set_title(title)
     return ax
+
+
+def plot_movie_predictions(
+    ax: Axes,
+    y_hat: np.ndarray,
+    y: np.ndarray,
+    r: np.ndarray,
+    users: Sequence[str],
+    title: str = "",
+) -> Axes:
+    """Bars of one movie's predicted ratings, dots for the ratings users gave.
+
+    Taught in 01_cost_function ("be the optimizer").
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    y_hat : np.ndarray, shape (n_users,)
+        Predicted ratings of the movie.
+    y : np.ndarray, shape (n_users,)
+        Observed ratings (any value where ``r`` is 0).
+    r : np.ndarray, shape (n_users,)
+        1 where the user rated the movie.
+    users : sequence of str, length n_users
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+    y_hat = _as_float_array("y_hat", y_hat, "(n_users,)")
+    rated = _as_float_array("r", r, "(n_users,)") == 1
+    y = np.where(rated, _as_float_array("y", y, "(n_users,)"), 0.0)
+    if not (y_hat.shape == y.shape == rated.shape == (len(users),)):
+        raise ValueError(f"y_hat, y and r must all have shape (n_users,) = ({len(users)},).")
+    positions = np.arange(len(users))
+    ax.bar(positions, y_hat, color=PALETTE["predicted"], alpha=0.8, label="predicted")
+    ax.scatter(positions[rated], y[rated], color=PALETTE["observed"], zorder=3, s=60, label="rated")
+    for p in positions[~rated]:
+        ax.text(p, 5.6, "not rated", ha="center", fontsize=8, color=PALETTE["neutral"])
+    ax.set_xticks(positions, labels=list(users))
+    ax.set_ylim(-2, 6.2)
+    ax.set_ylabel("stars")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_training_summary(
+    axes: Sequence[Axes],
+    result: TrainResult,
+    Y: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+) -> Sequence[Axes]:
+    """The cost curve and the predicted-ratings heatmap of one training run.
+
+    Taught in 03_training; the training explorer draws the same two panels. A diverged
+    run shows its cost up to the divergence and a message instead of predictions.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib.axes.Axes
+        Where to draw the cost curve and the heatmap.
+    result : TrainResult
+        What :func:`gradient_descent` returned.
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+
+    Returns
+    -------
+    pair of matplotlib.axes.Axes
+        The same ``axes``.
+    """
+    ax_cost, ax_pred = axes
+    color = PALETTE["test"] if result.diverged else PALETTE["train"]
+    plot_cost_history(ax_cost, result.cost_history, color=color)
+    ax_cost.set_title("cost J during training" + (" (diverged)" if result.diverged else ""))
+    if result.diverged:
+        ax_pred.axis("off")
+        ax_pred.text(
+            0.5,
+            0.5,
+            "no predictions:\ntraining diverged.\nLower alpha.",
+            ha="center",
+            va="center",
+            fontsize=13,
+            color=PALETTE["test"],
+        )
+    else:
+        plot_ratings_heatmap(
+            ax_pred, result.predict(), R, movies, users, Y=Y, title="predicted ratings (framed: rated)"
+        )
+    return axes
+
+
+def plot_factors(
+    axes: Sequence[Axes],
+    X: np.ndarray,
+    W: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    movie_colors: Sequence[str] | None = None,
+    user_colors: Sequence[str] | None = None,
+    lim: float | None = None,
+) -> Sequence[Axes]:
+    """The movie feature space and the user preference space side by side.
+
+    Taught in 04_visualization; the factor explorer draws the same two panels.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib.axes.Axes
+    X : np.ndarray, shape (n_movies, k)
+    W : np.ndarray, shape (n_users, k)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    movie_colors, user_colors : sequence of str, optional
+    lim : float, optional
+        Fix all axes to ``[-lim, lim]``; by default both panels share one limit that fits.
+
+    Returns
+    -------
+    pair of matplotlib.axes.Axes
+        The same ``axes``.
+    """
+    ax_x, ax_w = axes
+    if lim is None:
+        lim = 1.15 * max(float(np.max(np.abs(X[:, :2]))), float(np.max(np.abs(W[:, :2]))), 1e-3)
+    plot_feature_space(ax_x, X, movies, title="movies: x(i)", colors=movie_colors, lim=lim)
+    plot_feature_space(ax_w, W, users, title="users: w(j)", colors=user_colors, lim=lim)
+    return axes
+
+
+# --------------------------------------------------------------------------------------
+# Widgets: slider explorers. Sliders are built explicitly with continuous_update=False,
+# drawn through ipywidgets.interactive_output into one fixed-size output area (one figure,
+# replaced on each change), and training runs are cached per setting.
+# --------------------------------------------------------------------------------------
+
+#: Values offered by the lambda slider: a log scale with 0 reachable.
+LAMBDA_CHOICES: tuple[float, ...] = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+#: Values offered by the alpha slider: a log scale that reaches divergence on the toy data.
+ALPHA_CHOICES: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 1.0)
+#: Values offered by the epochs slider.
+EPOCH_CHOICES: tuple[int, ...] = (10, 30, 100, 300, 1000, 3000)
+
+
+def _selection_slider(description: str, options: Sequence[Any], value: Any) -> Any:
+    import ipywidgets as widgets
+
+    return widgets.SelectionSlider(
+        description=description,
+        options=[(f"{v:g}", v) for v in options],
+        value=value,
+        continuous_update=False,
+        style={"description_width": "70px"},
+        layout=widgets.Layout(width="330px"),
+    )
+
+
+class Explorer:
+    """Sliders and one fixed-size output area that is redrawn once per change.
+
+    The explorers of the series are built by :func:`optimizer_explorer`,
+    :func:`training_explorer` and :func:`factor_explorer`; a notebook cell shows one by
+    ending with it. ``state`` holds the numbers behind the current drawing (tests and
+    readers can look at them) and ``n_draws`` counts redraws.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        The sliders, by parameter name.
+    output : ipywidgets.Output
+        The output area the figure and messages are drawn into.
+    widget : ipywidgets.VBox
+        Controls above output: what the notebook displays.
+    state : dict
+        Numbers behind the current drawing.
+    """
+
+    def __init__(
+        self,
+        controls: dict[str, Any],
+        draw: Callable[[dict[str, Any]], dict[str, Any]],
+        height: str = "420px",
+        extra: Sequence[Any] = (),
+    ) -> None:
+        import ipywidgets as widgets
+
+        self.controls = controls
+        self._draw = draw
+        self._drawing = False
+        self.state: dict[str, Any] = {}
+        self.n_draws = 0
+        self.output = widgets.interactive_output(self._update, controls)
+        self.output.layout = widgets.Layout(min_height=height)
+        boxes = [widgets.HBox(list(controls.values())[i : i + 2]) for i in range(0, len(controls), 2)]
+        self.widget = widgets.VBox([*boxes, *extra, self.output])
+
+    def _update(self, **_: Any) -> None:
+        if self._drawing:  # a control changed by the drawing itself: already handled
+            return
+        self._drawing = True
+        try:
+            values = {name: control.value for name, control in self.controls.items()}
+            self.state = self._draw(values)
+            self.n_draws += 1
+        finally:
+            self._drawing = False
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _show(fig: Any) -> None:
+    """Display a figure once in the current output area and free it (no pile-up)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)
+
+
+def optimizer_explorer(
+    X: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    Y: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    movie: int,
+    lambda_: float = 0.0,
+    lim: float = 1.5,
+) -> Explorer:
+    """ "Be the optimizer": sliders set one movie's two features; see its predictions and J.
+
+    Taught in 01_cost_function. Everything but ``X[movie]`` stays fixed.
+
+    Parameters
+    ----------
+    X : np.ndarray, shape (n_movies, 2)
+        Movie features; row ``movie`` is the starting point of the sliders.
+    W : np.ndarray, shape (n_users, 2)
+        User preferences (fixed).
+    b : np.ndarray, shape (n_users,)
+        User biases (fixed).
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    movie : int
+        Index of the movie whose features the sliders set.
+    lambda_ : float, default 0.0
+        Regularization strength used in J.
+    lim : float, default 1.5
+        The sliders run from ``-lim`` to ``lim``.
+
+    Returns
+    -------
+    Explorer
+        With controls ``x1`` and ``x2``; ``state`` holds ``y_hat`` (n_users,) and ``J``.
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    X, W, b = _check_params(X, W, b)
+    Y0, R = _check_ratings(Y, R, (X.shape[0], W.shape[0]))
+    lambda_ = _check_lambda(lambda_)
+    if X.shape[1] != 2:
+        raise ValueError(f"optimizer_explorer needs k = 2 features, got k = {X.shape[1]}.")
+    movie = _check_int("movie", movie, 0, "row of the movie")
+    if movie >= X.shape[0]:
+        raise ValueError(f"movie must be a row index below {X.shape[0]}, got {movie}.")
+    sliders = {
+        name: widgets.FloatSlider(
+            value=float(np.clip(X[movie, f], -lim, lim)),
+            min=-lim,
+            max=lim,
+            step=0.05,
+            description=f"x({movie})[{f}]",
+            continuous_update=False,
+            readout_format=".2f",
+        )
+        for f, name in enumerate(("x1", "x2"))
+    }
+    users = list(users)
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        X_now = X.copy()
+        X_now[movie] = (values["x1"], values["x2"])
+        y_hat = X_now[movie] @ W.T + b
+        J = _cost(X_now, W, b, Y0, R, lambda_)
+        J_movie = 0.5 * float(np.sum(((y_hat - Y0[movie]) * R[movie]) ** 2))
+        print(f"J = {J:.2f}   (of which this movie's squared errors: {J_movie:.2f})")
+        fig, ax = plt.subplots(figsize=(6.4, 3.2))
+        plot_movie_predictions(
+            ax,
+            y_hat,
+            Y0[movie],
+            R[movie],
+            users,
+            title=f"{movies[movie]}: x = ({values['x1']:.2f}, {values['x2']:.2f})",
+        )
+        _show(fig)
+        return {"y_hat": y_hat, "J": J}
+
+    return Explorer(sliders, draw, height="300px")
+
+
+def training_explorer(
+    Y: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    rng: np.random.Generator,
+    lambda_: float = 0.3,
+    alpha: float = 0.03,
+    k: int = 2,
+    epochs: int = 1000,
+) -> Explorer:
+    """Sliders for lambda, alpha, k and epochs retrain and redraw the cost and predictions.
+
+    Taught in 03_training. Every setting trains from the same starting values (drawn
+    once from ``rng``), and each result is cached, so going back to a setting is instant.
+    A diverging alpha shows a message and the cost up to the divergence, never NaN plots.
+
+    Parameters
+    ----------
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    rng : np.random.Generator
+        Gives the seed of the starting values.
+    lambda_, alpha, k, epochs
+        Starting slider values (one of :data:`LAMBDA_CHOICES`, :data:`ALPHA_CHOICES`,
+        1 to 5, :data:`EPOCH_CHOICES`).
+
+    Returns
+    -------
+    Explorer
+        Controls ``lambda_``, ``alpha``, ``k``, ``epochs``; ``state`` holds the
+        :class:`TrainResult` as ``result``.
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    Y0, R = _check_ratings(Y, R)
+    seed = int(_check_rng(rng).integers(2**32))
+    controls = {
+        "lambda_": _selection_slider("lambda", LAMBDA_CHOICES, lambda_),
+        "alpha": _selection_slider("alpha", ALPHA_CHOICES, alpha),
+        "k": widgets.IntSlider(
+            value=k,
+            min=1,
+            max=5,
+            description="k",
+            continuous_update=False,
+            style={"description_width": "70px"},
+            layout=widgets.Layout(width="330px"),
+        ),
+        "epochs": _selection_slider("epochs", EPOCH_CHOICES, epochs),
+    }
+    cache: dict[tuple[float, float, int, int], TrainResult] = {}
+
+    def train(lambda_: float, alpha: float, k: int, epochs: int) -> TrainResult:
+        key = (lambda_, alpha, k, epochs)
+        if key not in cache:
+            cache[key] = gradient_descent(Y0, R, k, alpha, lambda_, epochs, np.random.default_rng(seed))
+        return cache[key]
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        import time
+
+        start = time.perf_counter()
+        res = train(values["lambda_"], values["alpha"], values["k"], values["epochs"])
+        compute = time.perf_counter() - start
+        print(("WARNING: " if res.diverged else "") + res.message)
+        fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=(1, 1.3))
+        plot_training_summary(axes, res, Y, R, movies, users)
+        fig.tight_layout()
+        _show(fig)
+        return {"result": res, "compute_seconds": compute}
+
+    return Explorer(controls, draw, height="330px")
+
+
+def factor_explorer(
+    Y: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    rng: np.random.Generator,
+    lambda_: float = 0.3,
+    alpha: float = 0.03,
+    k: int = 2,
+    epochs: int = 600,
+    snapshot_every: int = 20,
+    movie_colors: Sequence[str] | None = None,
+    user_colors: Sequence[str] | None = None,
+) -> Explorer:
+    """Watch the factors move: the movie and user feature spaces through training.
+
+    Taught in 04_visualization. Sliders for lambda, alpha and k choose a training run
+    (cached); the epoch scrubber and its Play button step through the saved snapshots,
+    drawn on fixed axes so that only the points move.
+
+    Parameters
+    ----------
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    rng : np.random.Generator
+        Gives the seed of the starting values.
+    lambda_, alpha, k
+        Starting slider values.
+    epochs : int, default 600
+        Epochs of each training run.
+    snapshot_every : int, default 20
+        Epochs between snapshots (frames of the scrubber).
+    movie_colors, user_colors : sequence of str, optional
+        A colour per movie and per user.
+
+    Returns
+    -------
+    Explorer
+        Controls ``lambda_``, ``alpha``, ``k`` and ``frame`` (the scrubber); ``state``
+        holds the ``snapshot`` shown and the ``result``.
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    Y0, R = _check_ratings(Y, R)
+    seed = int(_check_rng(rng).integers(2**32))
+    epochs = _check_int("epochs", epochs, 1, "number of gradient steps")
+    n_frames = epochs // snapshot_every + 1
+    frame = widgets.IntSlider(
+        value=n_frames - 1,
+        min=0,
+        max=n_frames - 1,
+        description="snapshot",
+        continuous_update=False,
+        style={"description_width": "70px"},
+        layout=widgets.Layout(width="330px"),
+    )
+    play = widgets.Play(value=n_frames - 1, min=0, max=n_frames - 1, interval=400, description="Play")
+    widgets.jslink((play, "value"), (frame, "value"))
+    controls = {
+        "lambda_": _selection_slider("lambda", LAMBDA_CHOICES, lambda_),
+        "alpha": _selection_slider("alpha", ALPHA_CHOICES, alpha),
+        "k": widgets.IntSlider(
+            value=k,
+            min=1,
+            max=5,
+            description="k",
+            continuous_update=False,
+            style={"description_width": "70px"},
+            layout=widgets.Layout(width="330px"),
+        ),
+        "frame": frame,
+    }
+    cache: dict[tuple[float, float, int], TrainResult] = {}
+    shown_run: list[tuple[float, float, int] | None] = [None]
+
+    def train(lambda_: float, alpha: float, k: int) -> TrainResult:
+        key = (lambda_, alpha, k)
+        if key not in cache:
+            cache[key] = gradient_descent(
+                Y0, R, k, alpha, lambda_, epochs, np.random.default_rng(seed), snapshot_every=snapshot_every
+            )
+        return cache[key]
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        run = (values["lambda_"], values["alpha"], values["k"])
+        res = train(*run)
+        last = len(res.snapshots) - 1
+        index = min(values["frame"], last)
+        if run != shown_run[0]:  # a new run starts at its trained state
+            shown_run[0], index = run, last
+        if frame.max != last:  # a diverged run has fewer snapshots
+            play.max = frame.max = last
+        if frame.value != index:
+            play.value = frame.value = index
+        snap = res.snapshots[index]
+        print(("WARNING: " if res.diverged else "") + res.message)
+        print(f"snapshot {index} of {last}: epoch {snap.epoch}, J = {snap.cost:.2f}")
+        lim = 1.15 * max(
+            max(float(np.max(np.abs(s.X[:, :2]))), float(np.max(np.abs(s.W[:, :2])))) for s in res.snapshots
+        )
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
+        plot_factors(axes, snap.X, snap.W, movies, users, movie_colors, user_colors, lim=lim)
+        fig.tight_layout()
+        _show(fig)
+        return {"snapshot": snap, "result": res}
+
+    return Explorer(controls, draw, height="420px", extra=[play])
 
 
 # --------------------------------------------------------------------------------------
@@ -1334,3 +1885,145 @@ def check_gradients(fn: Callable[..., Any]) -> None:
         The reader's gradient function.
     """
     print(_diagnose_gradients(fn)[1])
+
+
+def _diagnose_step(fn: Callable[..., Any]) -> tuple[bool, str]:
+    for case_no, (X, W, b, Y, R, lambda_) in enumerate(_exercise_cases(), start=1):
+        alpha = 0.1
+        result, problem = _call_reader(fn, (X, W, b, Y, R, alpha, lambda_))
+        if problem:
+            return False, problem
+        if result is None:
+            return False, "your function returned None: did you forget `return X, W, b`?"
+        try:
+            new = [np.asarray(p, dtype=float) for p in result]
+        except (TypeError, ValueError):
+            return False, "your function should return three arrays: the new X, W and b."
+        if len(new) != 3:
+            return False, f"your function should return three arrays (X, W, b), got {len(new)}."
+        Y0 = np.where(R == 1, Y, 0.0)
+        _, dX, dW, db = _cost_and_gradients(X, W, b, Y0, R, lambda_)
+        expected = (X - alpha * dX, W - alpha * dW, b - alpha * db)
+        candidates = {
+            "the step goes uphill: subtract alpha times the gradient, do not add it": (
+                X + alpha * dX,
+                W + alpha * dW,
+                b + alpha * db,
+            ),
+            "the step is missing alpha: multiply the gradient by the learning rate": (X - dX, W - dW, b - db),
+            "the function returns the gradients, not the updated parameters": (dX, dW, db),
+            "b is not updated: the biases learn too": (X - alpha * dX, W - alpha * dW, b),
+        }
+        X_first = X - alpha * dX
+        _, _, dW_late, db_late = _cost_and_gradients(X_first, W, b, Y0, R, lambda_)
+        candidates[
+            "W and b are computed from the already-updated X: compute all gradients first, "
+            "then update (batch gradient descent moves every parameter at once)"
+        ] = (X_first, W - alpha * dW_late, b - alpha * db_late)
+        for name, n, e in zip(("X", "W", "b"), new, expected):
+            if n.shape != e.shape:
+                return False, f"the new {name} has shape {n.shape} but should have shape {e.shape}."
+        if all(np.allclose(n, e, rtol=1e-6, atol=1e-9) for n, e in zip(new, expected)):
+            continue
+        for mistake, wrong in candidates.items():
+            if all(np.allclose(n, w, rtol=1e-6, atol=1e-9) for n, w in zip(new, wrong)):
+                return False, f"not quite: {mistake}."
+        return (
+            False,
+            f"not quite: on test case {case_no} the updated parameters differ from one step of size alpha.",
+        )
+    return True, "correct! One step of batch gradient descent, exactly."
+
+
+def check_step(fn: Callable[..., Any]) -> None:
+    """Check a reader's gradient-descent step and print "correct" or the likely mistake.
+
+    Exercise check for 03_training. ``fn(X, W, b, Y, R, alpha, lambda_)`` must return the
+    updated ``(X, W, b)`` after one step. Never raises.
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's step function.
+    """
+    print(_diagnose_step(fn)[1])
+
+
+def _diagnose_rotation(fn: Callable[..., Any]) -> tuple[bool, str]:
+    X, W = _exercise_cases()[0][:2]
+    for theta in (0.3, np.pi / 2, -1.1):
+        result, problem = _call_reader(fn, (X, W, theta))
+        if problem:
+            return False, problem
+        if result is None:
+            return False, "your function returned None: did you forget `return X_rot, W_rot`?"
+        try:
+            X_rot, W_rot = (np.asarray(p, dtype=float) for p in result)
+        except (TypeError, ValueError):
+            return False, "your function should return two arrays: X_rot and W_rot."
+        if X_rot.shape != X.shape or W_rot.shape != W.shape:
+            return False, f"X_rot and W_rot must keep the shapes of X {X.shape} and W {W.shape}."
+        Q = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+        if np.allclose(X_rot, X @ Q) and np.allclose(W_rot, W @ Q):
+            continue
+        if np.allclose(X_rot, X @ Q.T) and np.allclose(W_rot, W @ Q.T):
+            continue  # rotating the other way round is just as good
+        if not np.allclose(X_rot @ W_rot.T, X @ W.T):
+            return False, (
+                "not quite: the predictions X_rot @ W_rot.T changed. Rotate X and W by the same "
+                "rotation matrix Q (X @ Q and W @ Q): then Q @ Q.T = I cancels."
+            )
+        return (
+            False,
+            "the predictions are kept, but this is not a rotation by theta: "
+            "use Q = [[cos, -sin], [sin, cos]].",
+        )
+    return (
+        True,
+        "correct! X @ Q and W @ Q give the same predictions: the factors are only defined up to rotation.",
+    )
+
+
+def check_rotation(fn: Callable[..., Any]) -> None:
+    """Check a reader's rotation of the factors and print "correct" or the likely mistake.
+
+    Exercise check for 04_visualization. ``fn(X, W, theta)`` must return
+    ``(X_rot, W_rot)``, both rotated by the angle ``theta`` (radians, k = 2). Never raises.
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's rotation function.
+    """
+    print(_diagnose_rotation(fn)[1])
+
+
+#: Oldest versions the notebooks are tested with.
+MIN_VERSIONS: dict[str, str] = {"numpy": "2.0", "matplotlib": "3.8", "ipywidgets": "8.1"}
+
+
+def check_environment() -> None:
+    """Print a fix for each library older than the notebooks need; print nothing if all is well.
+
+    Called in every notebook's setup cell.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    def as_tuple(text: str) -> tuple[int, ...]:
+        parts = []
+        for part in text.split(".")[:2]:
+            digits = "".join(ch for ch in part if ch.isdigit())
+            parts.append(int(digits) if digits else 0)
+        return tuple(parts)
+
+    for package, needed in MIN_VERSIONS.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            print(f"{package} is not installed: run `make lab` (or `pip install -e .`) in the repository.")
+            continue
+        if as_tuple(found) < as_tuple(needed):
+            print(
+                f"{package} {found} is older than the {needed} these notebooks need: run "
+                f"`pip install -U '{package}>={needed}'` (or `make lab`), then restart the kernel."
+            )
