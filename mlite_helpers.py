@@ -44,9 +44,15 @@ __all__ = [
     "EPOCH_CHOICES",
     "LAMBDA_CHOICES",
     "MIN_VERSIONS",
+    "MOVIELENS_SHA256",
+    "MOVIELENS_URL",
     "PALETTE",
+    "DataError",
     "Explorer",
     "GradientCheck",
+    "MovieLens",
+    "Ratings",
+    "RatingsModel",
     "Snapshot",
     "ToyData",
     "TrainResult",
@@ -54,16 +60,25 @@ __all__ = [
     "check_environment",
     "check_gradients",
     "check_rotation",
+    "check_sparse_cost",
     "check_step",
     "cost",
     "cost_loops",
     "factor_explorer",
+    "fetch_movielens",
+    "fit_ratings",
+    "fold_in",
     "gradient_check",
     "gradient_descent",
     "gradients",
     "gradients_loops",
     "init_params",
+    "load_movielens",
     "load_toy",
+    "mae",
+    "movie_means",
+    "movielens_explorer",
+    "new_user_explorer",
     "normalize_ratings",
     "numerical_gradients",
     "optimizer_explorer",
@@ -76,7 +91,14 @@ __all__ = [
     "predict",
     "predictions_table",
     "ratings_table",
+    "recommend",
+    "rmse",
     "set_style",
+    "similar_movies",
+    "sparse_cost",
+    "sparse_cost_and_gradients",
+    "split_ratings",
+    "to_dense",
     "training_explorer",
 ]
 
@@ -884,6 +906,891 @@ def normalize_ratings(Y: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 # --------------------------------------------------------------------------------------
+# Real data: MovieLens ml-latest-small (notebook 05)
+# --------------------------------------------------------------------------------------
+
+#: Official GroupLens URL of ml-latest-small (the 2018-09-26 version).
+MOVIELENS_URL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
+#: SHA-256 and size of that zip, as published (tensorflow/datasets url_checksums).
+MOVIELENS_SHA256 = "696d65a3dfceac7c45750ad32df2c259311949efec81f0f144fdfb91ebc9e436"
+MOVIELENS_SIZE = 978202
+#: SHA-256 of the members the loader reads, checked on every load.
+MOVIELENS_MEMBERS = {
+    "ratings.csv": "aa289ca83157595d0df6aea1be6a4ded676ddc4385472e8313a8ed9805352646",
+    "movies.csv": "5a5f32dd9bb3797b8e728a1b98958789d2b13f294a69fdfbc5727f8a9611aa07",
+    "README.txt": "63d22ac138e80fae37021797ed8e1b9424b5239dc576a137422adf783ae3f404",
+}
+_ML_NAME = "ml-latest-small"
+
+
+class DataError(RuntimeError):
+    """A data file is missing, corrupted or could not be downloaded; the message says what to do."""
+
+
+@dataclass
+class MovieLens:
+    """MovieLens ratings as index triplets, with the movies' titles, years and genres.
+
+    Taught in 05_movielens. Rating ``n`` is ``ratings[n]`` stars given by user
+    ``users[n]`` to movie ``movies[n]``; both indices are 0-based rows of W and X.
+
+    Attributes
+    ----------
+    users : np.ndarray of int, shape (n_ratings,)
+        0-based user index of each rating.
+    movies : np.ndarray of int, shape (n_ratings,)
+        0-based movie index of each rating.
+    ratings : np.ndarray of float, shape (n_ratings,)
+        Stars, 0.5 to 5 in half stars.
+    timestamps : np.ndarray of int, shape (n_ratings,)
+        Seconds since 1970-01-01 UTC.
+    user_ids : np.ndarray of int, shape (n_users,)
+        Original ``userId`` of each user index.
+    movie_ids : np.ndarray of int, shape (n_movies,)
+        Original ``movieId`` of each movie index.
+    titles : list of str, length n_movies
+        Titles without the year.
+    years : np.ndarray of int, shape (n_movies,)
+        Release year from the title, 0 where the title has none.
+    genres : list of tuple of str, length n_movies
+        Genres of each movie (empty when GroupLens lists none).
+    folder : Path
+        Folder with the extracted files (GroupLens's README.txt included).
+    """
+
+    users: np.ndarray
+    movies: np.ndarray
+    ratings: np.ndarray
+    timestamps: np.ndarray
+    user_ids: np.ndarray
+    movie_ids: np.ndarray
+    titles: list[str]
+    years: np.ndarray
+    genres: list[tuple[str, ...]]
+    folder: Path
+
+    @property
+    def n_users(self) -> int:
+        """Number of users."""
+        return len(self.user_ids)
+
+    @property
+    def n_movies(self) -> int:
+        """Number of movies (rated or not)."""
+        return len(self.movie_ids)
+
+    @property
+    def n_ratings(self) -> int:
+        """Number of ratings."""
+        return len(self.ratings)
+
+    def label(self, movie: int) -> str:
+        """``"Title (year)"`` of a movie index, for printing."""
+        year = int(self.years[movie])
+        return f"{self.titles[movie]} ({year})" if year else self.titles[movie]
+
+    def find(self, text: str) -> int:
+        """Index of the most-rated movie whose title contains ``text`` (case-insensitive)."""
+        hits = [i for i, t in enumerate(self.titles) if text.lower() in t.lower()]
+        if not hits:
+            raise KeyError(f"no movie title contains {text!r}")
+        counts = np.bincount(self.movies, minlength=self.n_movies)
+        return max(hits, key=lambda i: counts[i])
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _where_to_get_it(cache_dir: Path) -> str:
+    return (
+        f"Download {MOVIELENS_URL} (SHA-256 {MOVIELENS_SHA256}) and put ml-latest-small.zip in "
+        f"{cache_dir}, or set MLITE_DATA_DIR to a folder that holds the zip or its extracted "
+        "ml-latest-small/ folder."
+    )
+
+
+def _check_members(folder: Path) -> None:
+    for name, expected in MOVIELENS_MEMBERS.items():
+        path = folder / name
+        if not path.is_file():
+            raise DataError(f"{path} is missing. Delete the folder {folder} and load again to re-extract it.")
+        if _sha256(path) != expected:
+            raise DataError(
+                f"{path} is corrupted (its SHA-256 does not match GroupLens's file). Delete the folder "
+                f"{folder} and load again to re-extract it from the verified zip."
+            )
+
+
+def _safe_extract(zip_path: Path, target: Path) -> None:
+    """Extract the zip into ``target`` (its ml-latest-small/ folder), refusing unsafe members.
+
+    Members are written into a temporary folder next to ``target`` and moved into place
+    only when everything was extracted, so an interrupted run leaves no half-written data.
+    """
+    import shutil
+    import tempfile
+    import zipfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except zipfile.BadZipFile:
+        raise DataError(f"{zip_path} is not a valid zip file. Delete it and load again.") from None
+    with archive, tempfile.TemporaryDirectory(dir=target.parent, prefix=".extract-") as tmp:
+        root = Path(tmp).resolve()
+        for member in archive.infolist():
+            name = member.filename
+            destination = (root / name).resolve()
+            if (
+                name.startswith(("/", "\\"))
+                or ".." in Path(name).parts
+                or not destination.is_relative_to(root)
+            ):
+                raise DataError(
+                    f"{zip_path} contains an unsafe member {name!r} that would be written outside the "
+                    "data folder; nothing was extracted. This is not the GroupLens file: delete it."
+                )
+        archive.extractall(root)
+        extracted = root / _ML_NAME
+        if not extracted.is_dir():
+            raise DataError(f"{zip_path} has no {_ML_NAME}/ folder: it is not the GroupLens archive.")
+        _check_members(extracted)
+        if target.exists():
+            shutil.rmtree(target)
+        extracted.replace(target)
+
+
+def fetch_movielens(
+    data_dir: str | Path | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    url: str = MOVIELENS_URL,
+) -> Path:
+    """Find, or download and verify, ml-latest-small; return its extracted folder.
+
+    Taught in 05_movielens. Where the data comes from, in order:
+
+    1. ``data_dir`` (or the environment variable ``MLITE_DATA_DIR``): an existing copy, the
+       zip or its extracted ``ml-latest-small/`` folder; never downloads;
+    2. the cache ``cache_dir`` (default ``data/``): a zip whose SHA-256 is right is used
+       as it is;
+    3. otherwise the zip is downloaded from ``url`` with pooch into the cache, checked
+       against the SHA-256 and only then moved into place (a failed or truncated download
+       leaves nothing behind and never replaces a good copy).
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Folder with an existing copy.
+    cache_dir : str or Path, optional
+        Where downloads and extracted files go; defaults to :data:`DATA_DIR`.
+    url : str, optional
+        Where to download from (tests use a local server).
+
+    Returns
+    -------
+    Path
+        The folder with ratings.csv, movies.csv and GroupLens's README.txt.
+    """
+    import os
+
+    cache = Path(cache_dir) if cache_dir is not None else DATA_DIR
+    source = data_dir if data_dir is not None else os.environ.get("MLITE_DATA_DIR") or None
+    if source is not None:
+        source = Path(source)
+        for folder in (source / _ML_NAME, source):
+            if (folder / "ratings.csv").is_file():
+                _check_members(folder)
+                return folder
+        zip_path = source / f"{_ML_NAME}.zip" if source.is_dir() else source
+        if not zip_path.is_file():
+            raise DataError(f"No MovieLens copy in {source}. {_where_to_get_it(cache)}")
+        if _sha256(zip_path) != MOVIELENS_SHA256:
+            raise DataError(
+                f"{zip_path} does not have the SHA-256 of ml-latest-small. {_where_to_get_it(cache)}"
+            )
+        target = cache / _ML_NAME
+        _safe_extract(zip_path, target)
+        return target
+
+    zip_path = cache / f"{_ML_NAME}.zip"
+    target = cache / _ML_NAME
+    if zip_path.is_file() and _sha256(zip_path) == MOVIELENS_SHA256:
+        try:
+            _check_members(target)
+        except DataError:
+            _safe_extract(zip_path, target)
+        return target
+    _download(url, zip_path)
+    _safe_extract(zip_path, target)
+    return target
+
+
+def _download(url: str, zip_path: Path) -> None:
+    """Download with pooch, verified against MOVIELENS_SHA256; clear errors, no leftovers."""
+    import pooch
+
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    bad = zip_path.with_name(zip_path.name + ".bad")
+    if zip_path.exists():  # a corrupted cached zip: set aside, restored if the download fails
+        zip_path.replace(bad)
+    try:
+        pooch.retrieve(
+            url,
+            known_hash=f"sha256:{MOVIELENS_SHA256}",
+            fname=zip_path.name,
+            path=zip_path.parent,
+            progressbar=False,
+        )
+    except ValueError as err:  # pooch: hash mismatch (the download was deleted)
+        raise DataError(
+            f"The file downloaded from {url} is corrupted or truncated (SHA-256 mismatch); it was "
+            f"deleted. Try again later. {_where_to_get_it(zip_path.parent)}"
+        ) from err
+    except Exception as err:  # offline, HTTP errors, ...: one clear message
+        raise DataError(
+            f"Could not download MovieLens from {url} ({type(err).__name__}: {err}). Are you offline? "
+            f"{_where_to_get_it(zip_path.parent)}"
+        ) from err
+    finally:
+        if bad.exists():
+            bad.unlink()
+
+
+def load_movielens(
+    data_dir: str | Path | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    url: str = MOVIELENS_URL,
+) -> MovieLens:
+    """Load GroupLens ml-latest-small as index triplets (downloading it if needed).
+
+    Taught in 05_movielens. See :func:`fetch_movielens` for where the files come from;
+    every load checks the SHA-256 of the files it reads. Users and movies are numbered
+    0, 1, ... in the order of their original ids; every movie of movies.csv gets an index,
+    rated or not.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Folder with an existing copy (else ``MLITE_DATA_DIR``, else the cache).
+    cache_dir : str or Path, optional
+        Download cache; defaults to :data:`DATA_DIR`.
+    url : str, optional
+        Where to download from.
+
+    Returns
+    -------
+    MovieLens
+        Ratings as (users, movies, ratings) arrays of shape (n_ratings,), plus titles,
+        years and genres of shape (n_movies,).
+    """
+    import re
+
+    folder = fetch_movielens(data_dir, cache_dir=cache_dir, url=url)
+    with (folder / "movies.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if rows[0] != ["movieId", "title", "genres"]:
+        raise DataError(f"{folder / 'movies.csv'} has an unexpected header {rows[0]}.")
+    movie_ids = np.array([int(r[0]) for r in rows[1:]])
+    titles, years, genres = [], [], []
+    for _, title, genre in rows[1:]:
+        match = re.search(r"\s*\((\d{4})\)\s*$", title)
+        titles.append(title[: match.start()].strip() if match else title.strip())
+        years.append(int(match.group(1)) if match else 0)
+        genres.append(() if genre == "(no genres listed)" else tuple(genre.split("|")))
+    order = np.argsort(movie_ids, kind="stable")
+    movie_ids = movie_ids[order]
+    titles = [titles[i] for i in order]
+    genres = [genres[i] for i in order]
+    years_array = np.array(years)[order]
+
+    table = np.loadtxt(folder / "ratings.csv", delimiter=",", skiprows=1, dtype=np.float64)
+    user_ids, users = np.unique(table[:, 0].astype(np.int64), return_inverse=True)
+    movies = np.searchsorted(movie_ids, table[:, 1].astype(np.int64))
+    if np.any(movies >= len(movie_ids)) or np.any(
+        movie_ids[np.minimum(movies, len(movie_ids) - 1)] != table[:, 1]
+    ):
+        raise DataError(f"{folder / 'ratings.csv'} rates a movie that movies.csv does not list.")
+    return MovieLens(
+        users=users.astype(np.int64),
+        movies=movies.astype(np.int64),
+        ratings=table[:, 2].copy(),
+        timestamps=table[:, 3].astype(np.int64),
+        user_ids=user_ids,
+        movie_ids=movie_ids,
+        titles=titles,
+        years=years_array,
+        genres=genres,
+        folder=folder,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The same model on rating triplets (sparse): no n_movies x n_users matrix anywhere
+# --------------------------------------------------------------------------------------
+
+
+def _check_triplets(
+    users: Any, movies: Any, ratings: Any, n_users: int, n_movies: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    users = np.asarray(users)
+    movies = np.asarray(movies)
+    ratings = _as_float_array("ratings", ratings, "(n_ratings,)")
+    for name, idx, limit in (("users", users, n_users), ("movies", movies, n_movies)):
+        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+            raise TypeError(
+                f"{name} must be a 1-D array of integer indices, got dtype {idx.dtype}, shape {idx.shape}."
+            )
+        if idx.size and (idx.min() < 0 or idx.max() >= limit):
+            raise ValueError(f"{name} indices must lie in 0..{limit - 1}; found {idx.min()}..{idx.max()}.")
+    if not (users.shape == movies.shape == ratings.shape):
+        raise ValueError(
+            f"users {users.shape}, movies {movies.shape} and ratings {ratings.shape} must have the same "
+            "shape (n_ratings,): one entry per rating."
+        )
+    _check_finite("ratings", ratings, "Every listed rating must be a number; drop the missing ones.")
+    return users, movies, ratings
+
+
+def _sparse_cost_and_gradients(
+    X: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    users: np.ndarray,
+    movies: np.ndarray,
+    ratings: np.ndarray,
+    lambda_: float,
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    # (k, n_ratings) gathers: each rating's movie features and user preferences, one row per feature
+    Xm = np.take(X.T, movies, axis=1)
+    Wu = np.take(W.T, users, axis=1)
+    e = np.einsum("fn,fn->n", Xm, Wu) + np.take(b, users) - ratings  # (n_ratings,) errors
+    J = 0.5 * float(e @ e) + 0.5 * lambda_ * (float(np.sum(X * X)) + float(np.sum(W * W)))
+    n_movies, k = X.shape
+    n_users = W.shape[0]
+    dX = lambda_ * X
+    dW = lambda_ * W
+    Wu *= e
+    Xm *= e
+    for f in range(k):  # scatter-add each feature's terms with bincount
+        dX[:, f] += np.bincount(movies, weights=Wu[f], minlength=n_movies)
+        dW[:, f] += np.bincount(users, weights=Xm[f], minlength=n_users)
+    db = np.bincount(users, weights=e, minlength=n_users)
+    return J, dX, dW, db
+
+
+def sparse_cost_and_gradients(
+    X: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    users: np.ndarray,
+    movies: np.ndarray,
+    ratings: np.ndarray,
+    lambda_: float,
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Cost J and its gradients from rating triplets, without a dense ratings matrix.
+
+    Taught in 05_movielens. The same math as :func:`cost` and :func:`gradients`: the sum
+    runs over the listed ratings instead of over R = 1. Work and memory grow with the
+    number of ratings, not with n_movies x n_users; the scatter-adds use ``np.bincount``.
+
+    Parameters
+    ----------
+    X : np.ndarray, shape (n_movies, k)
+    W : np.ndarray, shape (n_users, k)
+    b : np.ndarray, shape (n_users,)
+    users : np.ndarray of int, shape (n_ratings,)
+        0-based user index of each rating.
+    movies : np.ndarray of int, shape (n_ratings,)
+        0-based movie index of each rating.
+    ratings : np.ndarray, shape (n_ratings,)
+        The ratings.
+    lambda_ : float
+        Regularization strength, >= 0.
+
+    Returns
+    -------
+    J : float
+    dX : np.ndarray, shape (n_movies, k)
+    dW : np.ndarray, shape (n_users, k)
+    db : np.ndarray, shape (n_users,)
+    """
+    X, W, b = _check_params(X, W, b)
+    users, movies, ratings = _check_triplets(users, movies, ratings, W.shape[0], X.shape[0])
+    return _sparse_cost_and_gradients(X, W, b, users, movies, ratings, _check_lambda(lambda_))
+
+
+def sparse_cost(
+    X: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    users: np.ndarray,
+    movies: np.ndarray,
+    ratings: np.ndarray,
+    lambda_: float,
+) -> float:
+    """Cost J from rating triplets (see :func:`sparse_cost_and_gradients`).
+
+    Taught in 05_movielens.
+
+    Parameters
+    ----------
+    X : np.ndarray, shape (n_movies, k)
+    W : np.ndarray, shape (n_users, k)
+    b : np.ndarray, shape (n_users,)
+    users, movies : np.ndarray of int, shape (n_ratings,)
+    ratings : np.ndarray, shape (n_ratings,)
+    lambda_ : float
+
+    Returns
+    -------
+    float
+        The cost J, equal to :func:`cost` on the same ratings in dense form.
+    """
+    X, W, b = _check_params(X, W, b)
+    users, movies, ratings = _check_triplets(users, movies, ratings, W.shape[0], X.shape[0])
+    lambda_ = _check_lambda(lambda_)
+    e = np.einsum("nf,nf->n", X[movies], W[users]) + b[users] - ratings
+    return 0.5 * float(e @ e) + 0.5 * lambda_ * (float(np.sum(X * X)) + float(np.sum(W * W)))
+
+
+def to_dense(
+    users: np.ndarray, movies: np.ndarray, ratings: np.ndarray, n_users: int, n_movies: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rating triplets as a dense Y (NaN where unrated) and R, for small problems only.
+
+    Taught in 05_movielens (to compare dense with sparse).
+
+    Parameters
+    ----------
+    users, movies : np.ndarray of int, shape (n_ratings,)
+    ratings : np.ndarray, shape (n_ratings,)
+    n_users, n_movies : int
+
+    Returns
+    -------
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    """
+    users, movies, ratings = _check_triplets(users, movies, ratings, n_users, n_movies)
+    Y = np.full((n_movies, n_users), np.nan)
+    Y[movies, users] = ratings
+    R = np.zeros((n_movies, n_users))
+    R[movies, users] = 1.0
+    return Y, R
+
+
+class Ratings(NamedTuple):
+    """Ratings as index triplets (taught in 05_movielens).
+
+    Attributes
+    ----------
+    users : np.ndarray of int, shape (n_ratings,)
+    movies : np.ndarray of int, shape (n_ratings,)
+    ratings : np.ndarray of float, shape (n_ratings,)
+    """
+
+    users: np.ndarray
+    movies: np.ndarray
+    ratings: np.ndarray
+
+    def take(self, index: np.ndarray) -> Ratings:
+        """The ratings at ``index`` (an integer or boolean array), as a new Ratings."""
+        return Ratings(self.users[index], self.movies[index], self.ratings[index])
+
+
+def split_ratings(
+    users: np.ndarray, test_fraction: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hold out a random fraction of every user's ratings; every user keeps ratings in training.
+
+    Taught in 05_movielens. For a user with n ratings, ``round(test_fraction * n)`` of them
+    (at most n - 1) go to the test part, chosen at random.
+
+    Parameters
+    ----------
+    users : np.ndarray of int, shape (n_ratings,)
+        User index of each rating.
+    test_fraction : float
+        Between 0 and 1 (exclusive).
+    rng : np.random.Generator
+
+    Returns
+    -------
+    train : np.ndarray of int, shape (n_train,)
+        Indices of the training ratings, sorted.
+    test : np.ndarray of int, shape (n_test,)
+        Indices of the held-out ratings, sorted.
+    """
+    users = np.asarray(users)
+    if users.ndim != 1 or not np.issubdtype(users.dtype, np.integer):
+        raise TypeError("users must be a 1-D array of integer user indices.")
+    if not (isinstance(test_fraction, numbers.Real) and 0 < test_fraction < 1):
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}.")
+    rng = _check_rng(rng)
+    order = np.lexsort((rng.random(users.size), users))  # grouped by user, random within each
+    counts = np.bincount(users)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(users.size) - starts[users[order]]  # position within the user's group
+    n_test = np.minimum(np.round(test_fraction * counts).astype(int), np.maximum(counts - 1, 0))
+    is_test = np.zeros(users.size, dtype=bool)
+    is_test[order] = rank < n_test[users[order]]
+    return np.flatnonzero(~is_test), np.flatnonzero(is_test)
+
+
+def movie_means(
+    movies: np.ndarray, ratings: np.ndarray, n_movies: int, shrink: float = 0.0
+) -> tuple[np.ndarray, float]:
+    """Mean rating of each movie, optionally shrunk towards the global mean.
+
+    Taught in 03_training (plain means) and 05_movielens (shrunk). With ``shrink = s``,
+    ``mu_i = (sum of movie i's ratings + s * global mean) / (count_i + s)``: a movie with
+    one 5-star rating no longer gets a mean of 5. A movie without ratings gets the global
+    mean.
+
+    Parameters
+    ----------
+    movies : np.ndarray of int, shape (n_ratings,)
+    ratings : np.ndarray, shape (n_ratings,)
+    n_movies : int
+    shrink : float, default 0.0
+        Weight of the global mean, in ratings (>= 0).
+
+    Returns
+    -------
+    mu : np.ndarray, shape (n_movies,)
+    global_mean : float
+    """
+    if not (isinstance(shrink, numbers.Real) and shrink >= 0):
+        raise ValueError(f"shrink must be a number >= 0, got {shrink!r}.")
+    ratings = _as_float_array("ratings", ratings, "(n_ratings,)")
+    if ratings.size == 0:
+        raise ValueError("movie_means needs at least one rating.")
+    global_mean = float(ratings.mean())
+    counts = np.bincount(movies, minlength=n_movies).astype(float)
+    sums = np.bincount(movies, weights=ratings, minlength=n_movies)
+    denominator = counts + shrink
+    mu = np.divide(
+        sums + shrink * global_mean, denominator, out=np.full(n_movies, global_mean), where=denominator > 0
+    )
+    return mu, global_mean
+
+
+def rmse(predicted: np.ndarray, actual: np.ndarray) -> float:
+    """Root mean squared error, in stars.
+
+    Parameters
+    ----------
+    predicted, actual : np.ndarray, shape (n,)
+
+    Returns
+    -------
+    float
+    """
+    diff = np.asarray(predicted, dtype=float) - np.asarray(actual, dtype=float)
+    return float(np.sqrt(np.mean(diff**2)))
+
+
+def mae(predicted: np.ndarray, actual: np.ndarray) -> float:
+    """Mean absolute error, in stars.
+
+    Parameters
+    ----------
+    predicted, actual : np.ndarray, shape (n,)
+
+    Returns
+    -------
+    float
+    """
+    return float(np.mean(np.abs(np.asarray(predicted, dtype=float) - np.asarray(actual, dtype=float))))
+
+
+@dataclass
+class RatingsModel:
+    """A model trained on rating triplets by :func:`fit_ratings` (taught in 05_movielens).
+
+    Predicts ``x(i) . w(j) + b(j) + mu(i)``: features, preferences, user bias and the
+    (shrunk) movie mean used for mean normalization.
+
+    Attributes
+    ----------
+    X : np.ndarray, shape (n_movies, k)
+    W : np.ndarray, shape (n_users, k)
+    b : np.ndarray, shape (n_users,)
+    mu : np.ndarray, shape (n_movies,)
+        Movie means subtracted before training (zeros without normalization).
+    lambda_ : float
+    cost_history : np.ndarray, shape (epochs_run + 1,)
+    diverged : bool
+    message : str
+    rating_range : tuple of float
+        Predictions are clipped to this range (the scale of the data).
+    """
+
+    X: np.ndarray
+    W: np.ndarray
+    b: np.ndarray
+    mu: np.ndarray
+    lambda_: float
+    cost_history: np.ndarray
+    diverged: bool
+    message: str
+    rating_range: tuple[float, float] = (0.5, 5.0)
+
+    def predict(self, users: np.ndarray, movies: np.ndarray) -> np.ndarray:
+        """Predicted ratings for (user, movie) index pairs, clipped to ``rating_range``.
+
+        Parameters
+        ----------
+        users, movies : np.ndarray of int, shape (n,)
+
+        Returns
+        -------
+        np.ndarray, shape (n,)
+        """
+        users, movies = np.asarray(users), np.asarray(movies)
+        raw = np.einsum("nf,nf->n", self.X[movies], self.W[users]) + self.b[users] + self.mu[movies]
+        return np.clip(raw, *self.rating_range)
+
+
+def fit_ratings(
+    data: Ratings,
+    n_users: int,
+    n_movies: int,
+    k: int,
+    alpha: float,
+    lambda_: float,
+    epochs: int,
+    rng: np.random.Generator,
+    *,
+    scaled_steps: bool = True,
+    shrink: float = 0.0,
+    normalize: bool = True,
+    progress: bool | None = None,
+) -> RatingsModel:
+    """Batch gradient descent on rating triplets, with mean normalization and user biases.
+
+    Taught in 05_movielens. Each epoch computes J and all gradients from every training
+    rating (:func:`sparse_cost_and_gradients`) and steps every parameter at once.
+
+    With ``scaled_steps`` (the default) each row takes a step of its own size:
+    ``alpha / (n_i + lambda_)`` for movie i with n_i ratings, ``alpha / (n_j + lambda_)``
+    for user j's preferences and ``alpha / n_j`` for their bias. On real data one user can
+    have 100 times the ratings of another, so their gradients differ 100-fold; one global
+    step small enough for the busiest row is far too small for the rest. Dividing by the
+    count (the diagonal of the curvature, as in Newton's method) lets every row learn at
+    the same pace, and alpha is then a fraction (0.1 to 1) of a full step. With
+    ``scaled_steps=False`` it is the plain batch gradient descent of 03_training.
+
+    Parameters
+    ----------
+    data : Ratings
+        Training ratings as (users, movies, ratings) triplets.
+    n_users, n_movies : int
+        Sizes of W and X (users or movies without ratings are allowed).
+    k : int
+        Number of latent features, >= 1.
+    alpha : float
+        Learning rate, > 0.
+    lambda_ : float
+        Regularization strength, >= 0.
+    epochs : int
+        Number of steps, >= 0.
+    rng : np.random.Generator
+        For the starting values (:func:`init_params`).
+    scaled_steps : bool, default True
+        Per-row step sizes, as explained above.
+    shrink : float, default 0.0
+        Shrinkage of the movie means (see :func:`movie_means`).
+    normalize : bool, default True
+        Subtract the movie means before training and add them back when predicting.
+    progress : bool, optional
+        Print progress (to stderr) every 10% of the epochs; by default only once training
+        has taken more than 2 seconds.
+
+    Returns
+    -------
+    RatingsModel
+        Parameters, movie means, cost history and divergence flag and message.
+    """
+    import sys
+    import time
+
+    n_users = _check_int("n_users", n_users, 1, "number of users")
+    n_movies = _check_int("n_movies", n_movies, 1, "number of movies")
+    k = _check_int("k", k, 1, "number of latent features")
+    alpha = _check_alpha(alpha)
+    lambda_ = _check_lambda(lambda_)
+    epochs = _check_int("epochs", epochs, 0, "number of gradient steps")
+    users, movies, ratings = _check_triplets(*data, n_users, n_movies)
+    if ratings.size == 0:
+        raise ValueError("fit_ratings needs at least one training rating.")
+    if normalize:
+        mu, _ = movie_means(movies, ratings, n_movies, shrink)
+    else:
+        mu = np.zeros(n_movies)
+    y = ratings - mu[movies]
+    X, W, b = init_params(n_movies, n_users, k, rng)
+    if scaled_steps:
+        n_i = np.bincount(movies, minlength=n_movies).astype(float)
+        n_j = np.bincount(users, minlength=n_users).astype(float)
+        step_X = alpha / (n_i + max(lambda_, 1e-12))[:, None]
+        step_W = alpha / (n_j + max(lambda_, 1e-12))[:, None]
+        step_b = alpha / np.maximum(n_j, 1.0)
+    else:
+        step_X = step_W = step_b = alpha
+
+    history = np.empty(epochs + 1)
+    diverged, message, done = False, "", 0
+    start = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore"):
+        J, dX, dW, db = _sparse_cost_and_gradients(X, W, b, users, movies, y, lambda_)
+        history[0] = J
+        limit = max(J, 1.0) * _EXPLODE_FACTOR
+        for epoch in range(1, epochs + 1):
+            X_new, W_new, b_new = X - step_X * dX, W - step_W * dW, b - step_b * db
+            J_new, dX, dW, db = _sparse_cost_and_gradients(X_new, W_new, b_new, users, movies, y, lambda_)
+            if not math.isfinite(J_new) or J_new > limit:
+                diverged = True
+                message = (
+                    f"Training diverged at epoch {epoch}: with alpha = {alpha:g} and lambda_ = {lambda_:g} "
+                    f"the cost grew from {history[0]:.4g}. Try a smaller alpha, for example {alpha / 10:g}"
+                    + (
+                        " (or a larger lambda_, which also shortens the scaled steps)."
+                        if scaled_steps
+                        else "."
+                    )
+                )
+                break
+            X, W, b, J = X_new, W_new, b_new, J_new
+            history[epoch] = J
+            done = epoch
+            show = progress if progress is not None else time.perf_counter() - start > 2.0
+            if show and epochs >= 10 and epoch % (epochs // 10) == 0:
+                print(f"epoch {epoch}/{epochs}: J = {J:.6g}", file=sys.stderr, flush=True)
+    if not diverged:
+        message = f"Trained {done} epochs: J went from {history[0]:.6g} to {history[done]:.6g}."
+    low, high = float(ratings.min()), float(ratings.max())
+    return RatingsModel(X, W, b, mu, lambda_, history[: done + 1], diverged, message, (low, high))
+
+
+def fold_in(
+    model: RatingsModel, movies: np.ndarray, ratings: np.ndarray, lambda_: float | None = None
+) -> tuple[np.ndarray, float]:
+    """Preferences and bias of a new user from a few ratings, with the movie features fixed.
+
+    Taught in 05_movielens. Minimizes the same cost for one user only,
+    ``1/2 sum (x(i).w + b + mu(i) - y(i))^2 + lambda_/2 ||w||^2``: a small ridge
+    regression with k + 1 unknowns, solved exactly. No retraining of anyone else.
+
+    Parameters
+    ----------
+    model : RatingsModel
+    movies : np.ndarray of int, shape (n,)
+        Movies the new user rated.
+    ratings : np.ndarray, shape (n,)
+        Their ratings.
+    lambda_ : float, optional
+        Regularization; defaults to the model's.
+
+    Returns
+    -------
+    w : np.ndarray, shape (k,)
+    b : float
+    """
+    movies = np.asarray(movies)
+    ratings = _as_float_array("ratings", ratings, "(n,)")
+    if movies.shape != ratings.shape or movies.ndim != 1:
+        raise ValueError("movies and ratings must be 1-D arrays of the same length.")
+    if movies.size == 0:
+        return np.zeros(model.X.shape[1]), 0.0
+    lambda_ = model.lambda_ if lambda_ is None else _check_lambda(lambda_)
+    A = np.column_stack([model.X[movies], np.ones(movies.size)])  # (n, k + 1)
+    penalty = np.diag([lambda_] * model.X.shape[1] + [1e-9])  # b is (practically) not regularized
+    solution = np.linalg.solve(A.T @ A + penalty, A.T @ (ratings - model.mu[movies]))
+    return solution[:-1], float(solution[-1])
+
+
+def recommend(
+    model: RatingsModel,
+    w: np.ndarray,
+    b: float,
+    exclude: np.ndarray,
+    counts: np.ndarray,
+    min_ratings: int = 20,
+    top: int = 10,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The movies with the highest predicted rating for preferences ``w`` and bias ``b``.
+
+    Taught in 05_movielens.
+
+    Parameters
+    ----------
+    model : RatingsModel
+    w : np.ndarray, shape (k,)
+    b : float
+    exclude : np.ndarray of int
+        Movies not to recommend (the ones already rated).
+    counts : np.ndarray of int, shape (n_movies,)
+        Number of training ratings per movie.
+    min_ratings : int, default 20
+        Only movies with at least this many ratings (rarely rated movies are noisy).
+    top : int, default 10
+
+    Returns
+    -------
+    movies : np.ndarray of int, shape (top,)
+    predicted : np.ndarray, shape (top,)
+    """
+    scores = np.clip(model.X @ w + b + model.mu, *model.rating_range)
+    allowed = np.asarray(counts) >= min_ratings
+    allowed[np.asarray(exclude, dtype=int)] = False
+    candidates = np.flatnonzero(allowed)
+    best = candidates[np.argsort(-scores[candidates], kind="stable")[:top]]
+    return best, scores[best]
+
+
+def similar_movies(
+    X: np.ndarray, movie: int, counts: np.ndarray, min_ratings: int = 20, top: int = 10
+) -> tuple[np.ndarray, np.ndarray]:
+    """Movies whose feature vectors point the same way as ``movie``'s (cosine similarity).
+
+    Taught in 05_movielens.
+
+    Parameters
+    ----------
+    X : np.ndarray, shape (n_movies, k)
+    movie : int
+    counts : np.ndarray of int, shape (n_movies,)
+        Number of training ratings per movie.
+    min_ratings : int, default 20
+        Only movies with at least this many ratings.
+    top : int, default 10
+
+    Returns
+    -------
+    movies : np.ndarray of int, shape (top,)
+    similarity : np.ndarray, shape (top,)
+        Cosine similarities, between -1 and 1.
+    """
+    norms = np.linalg.norm(X, axis=1)
+    sims = (X @ X[movie]) / np.maximum(norms * norms[movie], 1e-12)
+    allowed = np.asarray(counts) >= min_ratings
+    allowed[movie] = False
+    candidates = np.flatnonzero(allowed)
+    best = candidates[np.argsort(-sims[candidates], kind="stable")[:top]]
+    return best, sims[best]
+
+
+# --------------------------------------------------------------------------------------
 # Presenting results: a text table and plots
 # --------------------------------------------------------------------------------------
 
@@ -1413,7 +2320,7 @@ def optimizer_explorer(
     lambda_: float = 0.0,
     lim: float = 1.5,
 ) -> Explorer:
-    """ "Be the optimizer": sliders set one movie's two features; see its predictions and J.
+    """Be the optimizer: sliders set one movie's two features; see its predictions and J.
 
     Taught in 01_cost_function. Everything but ``X[movie]`` stays fixed.
 
@@ -1676,6 +2583,165 @@ def factor_explorer(
         return {"snapshot": snap, "result": res}
 
     return Explorer(controls, draw, height="420px", extra=[play])
+
+
+def movielens_explorer(
+    train: Ratings,
+    test: Ratings,
+    n_users: int,
+    n_movies: int,
+    rng: np.random.Generator,
+    runs: dict[tuple[float, int], RatingsModel] | None = None,
+    lambdas: Sequence[float] = (1.0, 3.0, 10.0, 30.0),
+    ks: Sequence[int] = (1, 2, 5, 10, 20),
+    lambda_: float = 10.0,
+    k: int = 10,
+    alpha: float = 0.5,
+    epochs: int = 100,
+    shrink: float = 3.0,
+    baselines: dict[str, float] | None = None,
+) -> Explorer:
+    """Sliders for lambda and k over trained MovieLens models: train and test RMSE.
+
+    Taught in 05_movielens. ``runs`` is a cache of models by ``(lambda_, k)`` (the
+    notebook passes the runs of its sweeps); a setting not yet in it is trained once
+    (about a second) and added.
+
+    Parameters
+    ----------
+    train, test : Ratings
+        Training and held-out ratings.
+    n_users, n_movies : int
+    rng : np.random.Generator
+        Gives the seed of the starting values of new runs.
+    runs : dict, optional
+        Cache of :class:`RatingsModel` by ``(lambda_, k)``; filled as the sliders move.
+    lambdas, ks : sequences
+        The values the sliders offer.
+    lambda_, k : starting values
+    alpha, epochs, shrink
+        Training settings of new runs (see :func:`fit_ratings`).
+    baselines : dict of str to float, optional
+        Test RMSE of simpler predictors, drawn as reference lines.
+
+    Returns
+    -------
+    Explorer
+        Controls ``lambda_`` and ``k``; ``state`` holds ``model``, ``train_rmse`` and
+        ``test_rmse``.
+    """
+    import matplotlib.pyplot as plt
+
+    seed = int(_check_rng(rng).integers(2**32))
+    runs = {} if runs is None else runs
+    controls = {
+        "lambda_": _selection_slider("lambda", lambdas, lambda_),
+        "k": _selection_slider("k", ks, k),
+    }
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        key = (values["lambda_"], values["k"])
+        if key not in runs:
+            runs[key] = fit_ratings(
+                train,
+                n_users,
+                n_movies,
+                key[1],
+                alpha,
+                key[0],
+                epochs,
+                np.random.default_rng(seed),
+                shrink=shrink,
+                progress=False,
+            )
+        model = runs[key]
+        if model.diverged:
+            print("WARNING: " + model.message)
+            return {"model": model, "train_rmse": math.nan, "test_rmse": math.nan}
+        train_rmse = rmse(model.predict(train.users, train.movies), train.ratings)
+        test_rmse = rmse(model.predict(test.users, test.movies), test.ratings)
+        print(f"lambda = {key[0]:g}, k = {key[1]}: train RMSE {train_rmse:.3f}, test RMSE {test_rmse:.3f}")
+        fig, ax = plt.subplots(figsize=(7, 3.4))
+        ax.barh(["test", "train"], [test_rmse, train_rmse], color=[PALETTE["test"], PALETTE["train"]])
+        for name, value in (baselines or {}).items():
+            ax.axvline(value, color=PALETTE["neutral"], ls="--", lw=1)
+            ax.text(value, 1.45, name, rotation=90, va="top", ha="right", fontsize=8)
+        ax.set_xlim(0.4, 1.1)
+        ax.set_xlabel("RMSE (stars)")
+        ax.set_title(f"lambda = {key[0]:g}, k = {key[1]}")
+        fig.tight_layout()
+        _show(fig)
+        return {"model": model, "train_rmse": train_rmse, "test_rmse": test_rmse}
+
+    return Explorer(controls, draw, height="300px")
+
+
+def new_user_explorer(
+    model: RatingsModel,
+    titles: Sequence[str],
+    to_rate: Sequence[int],
+    counts: np.ndarray,
+    min_ratings: int = 20,
+    top: int = 10,
+    lambda_: float | None = None,
+) -> Explorer:
+    """Rate a few movies: a slider per movie, and recommendations by fold-in.
+
+    Taught in 05_movielens. Each slider is "not seen" or 0.5 to 5 stars; every change
+    solves the new user's preferences with the movie features fixed (:func:`fold_in`) and
+    lists the top movies (:func:`recommend`).
+
+    Parameters
+    ----------
+    model : RatingsModel
+    titles : sequence of str, length n_movies
+    to_rate : sequence of int
+        Movies offered for rating.
+    counts : np.ndarray of int, shape (n_movies,)
+        Ratings per movie in training (for the minimum-ratings filter).
+    min_ratings, top : int
+        See :func:`recommend`.
+    lambda_ : float, optional
+        Regularization of the fold-in (see :func:`fold_in`); defaults to the model's.
+
+    Returns
+    -------
+    Explorer
+        One control per offered movie (named ``movie_<index>``); ``state`` holds
+        ``recommended`` (movie indices) and ``predicted``.
+    """
+    import ipywidgets as widgets
+
+    # 0 stands for "not seen" (MovieLens ratings start at 0.5 stars)
+    options = [("not seen", 0.0)] + [(f"{s:g}", float(s)) for s in np.arange(0.5, 5.01, 0.5)]
+    controls = {
+        f"movie_{i}": widgets.SelectionSlider(
+            options=options,
+            value=0.0,
+            description=titles[i][:28],
+            continuous_update=False,
+            style={"description_width": "200px"},
+            layout=widgets.Layout(width="400px"),
+        )
+        for i in to_rate
+    }
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        rated = [(int(name.split("_")[1]), v) for name, v in values.items() if v > 0]
+        movies = np.array([m for m, _ in rated], dtype=int)
+        stars = np.array([v for _, v in rated], dtype=float)
+        w, b = fold_in(model, movies, stars, lambda_)
+        best, predicted = recommend(model, w, b, movies, counts, min_ratings, top)
+        print(
+            f"You rated {len(rated)} movie(s). Recommended for you:"
+            if rated
+            else "Rate a few movies to get recommendations. With no ratings, the best-rated movies:"
+        )
+        for rank, (i, p) in enumerate(zip(best, predicted), start=1):
+            print(f"{rank:3}. {p:.1f}  {titles[i]}")
+        return {"recommended": best, "predicted": predicted, "w": w, "b": b}
+
+    return Explorer(controls, draw, height="260px")
 
 
 # --------------------------------------------------------------------------------------
@@ -1996,6 +3062,49 @@ def check_rotation(fn: Callable[..., Any]) -> None:
         The reader's rotation function.
     """
     print(_diagnose_rotation(fn)[1])
+
+
+def _diagnose_sparse_cost(fn: Callable[..., Any]) -> tuple[bool, str]:
+    for case_no, (X, W, b, Y, R, lambda_) in enumerate(_exercise_cases(), start=1):
+        movies, users = np.nonzero(R == 1)
+        ratings = Y[movies, users]
+        value, problem = _call_reader(fn, (X, W, b, users, movies, ratings, lambda_))
+        if problem:
+            return False, problem
+        if value is None:
+            return False, "your function returned None: did you forget `return J`?"
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            return False, f"your function should return one number J, got {type(value).__name__}."
+        variants = _cost_variants(X, W, b, Y, R, lambda_)
+        expected = variants.pop("correct")
+        if math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-9):
+            continue
+        for mistake, wrong in variants.items():
+            if "unrated" in mistake:
+                continue
+            if math.isclose(value, wrong, rel_tol=1e-6, abs_tol=1e-9):
+                return False, f"not quite: {mistake}."
+        return False, (
+            f"not quite: on test case {case_no} J should be {expected:.4f}, your function gave "
+            f"{value:.4f}. Check that rating n uses X[movies[n]], W[users[n]] and b[users[n]]."
+        )
+    return True, "correct! Your sparse cost matches the dense one on every test case."
+
+
+def check_sparse_cost(fn: Callable[..., Any]) -> None:
+    """Check a reader's cost on rating triplets and print "correct" or the likely mistake.
+
+    Exercise check for 05_movielens. ``fn(X, W, b, users, movies, ratings, lambda_)`` must
+    return J. Never raises.
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's sparse cost function.
+    """
+    print(_diagnose_sparse_cost(fn)[1])
 
 
 #: Oldest versions the notebooks are tested with.
