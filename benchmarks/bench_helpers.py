@@ -1,15 +1,21 @@
-"""Time the helper module's hot paths. Prints figures; asserts nothing (not a test).
+"""Time the helper module's hot paths and the slider updates. Prints figures; asserts nothing.
 
-Run with `make bench` or `python benchmarks/bench_helpers.py`. Timings are noisy on a
+Run with `make bench` (or `python benchmarks/bench_helpers.py`). Timings are noisy on a
 shared 2-core machine: each figure is the best of several repeats.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import platform
 import time
+import tracemalloc
 from collections.abc import Callable
 
+import matplotlib
+
+matplotlib.use("Agg")
 import numpy as np
 
 import mlite_helpers as mh
@@ -25,8 +31,21 @@ def best_of(fn: Callable[[], object], repeats: int = 7) -> float:
     return min(times)
 
 
-def main() -> None:
-    print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
+def peak_memory(fn: Callable[[], object]) -> float:
+    """Peak memory allocated by NumPy and Python during ``fn()``, in MB."""
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def row(label: str, value: str) -> None:
+    print(f"  {label:58} {value}")
+
+
+def toy_and_dense() -> None:
+    print("Toy data and dense problems")
     toy = mh.load_toy()
 
     def toy_training() -> None:
@@ -34,24 +53,122 @@ def main() -> None:
         mh.gradient_descent(toy.Y, toy.R, k=2, alpha=0.05, lambda_=0.3, epochs=2000, rng=rng)
 
     t = best_of(toy_training)
-    per_epoch = t / 2000 * 1e6
-    print(f"toy training, 2,000 epochs, k = 2:              {t * 1e3:8.1f} ms  ({per_epoch:.1f} us/epoch)")
+    row("toy training, 2,000 epochs, k = 2", f"{t * 1e3:7.1f} ms ({t / 2000 * 1e6:.1f} us per epoch)")
 
     rng = np.random.default_rng(0)
-    n_movies = n_users = 1000
-    k = 10
-    X, W, b = mh.init_params(n_movies, n_users, k, rng)
-    R = (rng.random((n_movies, n_users)) < 0.1).astype(float)
+    X, W, b = mh.init_params(1000, 1000, 10, rng)
+    R = (rng.random((1000, 1000)) < 0.1).astype(float)
     Y = np.where(R == 1, rng.integers(1, 11, size=R.shape) / 2, np.nan)
     Y0 = np.where(R == 1, Y, 0.0)
-
     t = best_of(lambda: (mh.cost(X, W, b, Y, R, 1.0), mh.gradients(X, W, b, Y, R, 1.0)))
-    print(f"dense 1,000 x 1,000, k = 10, cost + gradients:  {t * 1e3:8.1f} ms  (public API, inputs checked)")
+    row("dense 1,000 x 1,000, k = 10: mh.cost + mh.gradients", f"{t * 1e3:7.1f} ms (inputs checked twice)")
     t = best_of(lambda: mh._cost_and_gradients(X, W, b, Y0, R, 1.0))
-    print(f"  the same, one fused step as used in training: {t * 1e3:8.1f} ms")
+    row("  the same, one fused step as used in training", f"{t * 1e3:7.1f} ms")
     small = mh.init_params(5, 4, 2, np.random.default_rng(0))
     t = best_of(lambda: mh.gradient_check(*small, toy.Y, toy.R, 1.0))
-    print(f"toy gradient check (numerical gradients):       {t * 1e3:8.1f} ms")
+    row("toy gradient check (numerical gradients)", f"{t * 1e3:7.1f} ms")
+
+
+def make_explorers() -> dict[str, tuple[mh.Explorer, list[tuple[str, object]]]]:
+    """The toy explorers of notebooks 01, 03 and 04, each with slider moves to time."""
+    toy = mh.load_toy()
+    X = np.array([[1.0, 0.0], [0.0, 0.0], [0.8, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    W = np.array([[5.0, 0.0], [5.0, 0.0], [0.0, 5.0], [0.0, 5.0]])
+    return {
+        "01 be-the-optimizer": (
+            mh.optimizer_explorer(X, W, np.zeros(4), toy.Y, toy.R, toy.movies, toy.users, movie=1),
+            [("x1", 0.5), ("x2", 0.3), ("x1", 1.0)],
+        ),
+        "03 training explorer": (
+            mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0)),
+            [("lambda_", 1.0), ("alpha", 0.1), ("k", 3), ("epochs", 3000), ("alpha", 1.0), ("alpha", 0.1)],
+        ),
+        "04 factor explorer": (
+            mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0)),
+            [("lambda_", 1.0), ("frame", 5), ("k", 3), ("frame", 20), ("alpha", 0.1)],
+        ),
+    }
+
+
+def slider_updates() -> None:
+    """Time slider changes: training (where there is one) and the whole update with a PNG figure."""
+    print("Slider updates on the toy data (whole update = training + figure drawn as PNG)")
+
+    def show_as_png(fig: object) -> None:
+        import matplotlib.pyplot as plt
+
+        fig.savefig(io.BytesIO(), format="png", dpi=80)
+        plt.close(fig)
+
+    mh._show = show_as_png  # what the notebook's inline backend does, without a kernel
+    with contextlib.redirect_stdout(io.StringIO()):
+        explorers = make_explorers()
+    for name, (explorer, moves) in explorers.items():
+        totals, trainings = [], []
+        for control, value in moves:
+            start = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                explorer.controls[control].value = value
+            totals.append(time.perf_counter() - start)
+            trainings.append(explorer.state.get("compute_seconds", 0.0))
+        training = f"training max {max(trainings) * 1e3:5.1f} ms, " if any(trainings) else ""
+        row(
+            f"{name}: {len(moves)} changes",
+            f"{training}whole update max {max(totals) * 1e3:4.0f} ms "
+            f"(median {np.median(totals) * 1e3:.0f} ms)",
+        )
+
+
+def movielens() -> None:
+    try:
+        ml = mh.load_movielens()
+    except mh.DataError as err:
+        print(f"MovieLens skipped: {err}")
+        return
+    print(f"MovieLens ml-latest-small ({ml.n_ratings:,} ratings), k = 10")
+    users, movies, ratings = ml.users, ml.movies, ml.ratings
+    order = np.lexsort((users, movies))
+    X, W, b = mh.init_params(ml.n_movies, ml.n_users, 10, np.random.default_rng(0))
+    t = best_of(lambda: mh.sparse_cost_and_gradients(X, W, b, users, movies, ratings, 1.0), 20)
+    row("sparse cost + gradients, public (file order, inputs checked)", f"{t * 1e3:7.2f} ms")
+    u, m, y = users[order], movies[order], ratings[order]
+    t = best_of(lambda: mh._sparse_cost_and_gradients(X, W, b, u, m, y, 1.0), 20)
+    row("  the same in training (sorted by movie, no checks)", f"{t * 1e3:7.2f} ms")
+    Y, R = mh.to_dense(users, movies, ratings, ml.n_users, ml.n_movies)
+    Y0 = np.where(R == 1, Y, 0.0)
+    t = best_of(lambda: mh._cost_and_gradients(X, W, b, Y0, R, 1.0), 5)
+    row("dense cost + gradients on the same data", f"{t * 1e3:7.2f} ms")
+    row(
+        "memory: dense Y and R / triplets",
+        f"{(Y.nbytes + R.nbytes) / 1e6:.0f} MB / {(u.nbytes * 3) / 1e6:.1f} MB",
+    )
+    train = mh.Ratings(u, m, y)
+    t = best_of(
+        lambda: mh.fit_ratings(train, ml.n_users, ml.n_movies, 10, 0.5, 10.0, 100, np.random.default_rng(0)),
+        2,
+    )
+    row("fit_ratings, 100 epochs, k = 10 (all ratings)", f"{t:7.2f} s")
+
+    print("Memory and time grow with the number of ratings (synthetic, 6,040 users x 3,706 movies, k = 10)")
+    rng = np.random.default_rng(1)
+    for n in (100_000, 300_000, 1_000_000):
+        su = rng.integers(0, 6040, n)
+        sm = rng.integers(0, 3706, n)
+        so = np.lexsort((su, sm))
+        su, sm = su[so], sm[so]
+        sy = rng.integers(1, 11, n) / 2
+        sX, sW, sb = mh.init_params(3706, 6040, 10, rng)
+        args = (sX, sW, sb, su, sm, sy, 1.0)
+        t = best_of(lambda args=args: mh._sparse_cost_and_gradients(*args), 5)
+        mem = peak_memory(lambda args=args: mh._sparse_cost_and_gradients(*args))
+        row(f"{n:>9,} ratings", f"{t * 1e3:7.1f} ms per evaluation, peak {mem:6.1f} MB")
+
+
+def main() -> None:
+    print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
+    toy_and_dense()
+    slider_updates()
+    movielens()
 
 
 if __name__ == "__main__":
