@@ -2005,7 +2005,8 @@ def plot_feature_space(
     span = max(float(np.ptp(x)), float(np.ptp(y)), lim or 0.0, 1e-9)
     for n, (xi, yi, text) in enumerate(zip(x, y, labels)):
         # stagger the labels of points that (nearly) coincide, so that each stays readable
-        crowd = int(np.sum(np.hypot(x[:n] - xi, y[:n] - yi) < 0.08 * span))
+        # (labels run to the right, so "near" is a wide, flat box around the point)
+        crowd = int(np.sum((np.abs(y[:n] - yi) < 0.07 * span) & (np.abs(x[:n] - xi) < 0.5 * span)))
         ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(6, 4 - 11 * crowd), fontsize=9)
     if lim is not None:
         ax.set_xlim(-lim, lim)

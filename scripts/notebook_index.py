@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 START, END = "<!-- notebook-table:start -->", "<!-- notebook-table:end -->"
+#: The public GitHub repository (owner/name) that Binder builds; the badges point there.
+BINDER_REPO = "movielens-lite/movielens-lite"
 
 
 def notebook_paths() -> list[Path]:
@@ -50,8 +52,8 @@ def describe(path: Path) -> dict[str, str]:
 
 def table(infos: list[dict[str, str]]) -> str:
     lines = [
-        "| notebook | what it teaches | time |",
-        "|---|---|---|",
+        "| notebook | what it teaches | time | run it on Binder |",
+        "|---|---|---|---|",
     ]
     for info in infos:
         lines.append(
