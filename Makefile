@@ -17,7 +17,7 @@ help:
 	@echo "make test   - set up .venv (with test tools) and run every test, notebooks included"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make nbrun  - re-execute every notebook in a fresh kernel and save it with its outputs"
-	@echo "make bench  - time the helpers (prints figures; not a test)"
+	@echo "make bench  - run the benchmarks (timings, accuracy against Surprise, scaling); writes benchmarks/RESULTS.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,12 @@ lint: $(VENV)/.installed-test
 nbrun: $(VENV)/.installed-test
 	$(BIN)/python scripts/run_notebooks.py
 
-bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/bench_helpers.py
-	$(BIN)/python benchmarks/bench_notebooks.py
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-runtime
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1574,6 +1574,8 @@ def fit_ratings(
     scaled_steps: bool = True,
     shrink: float = 0.0,
     normalize: bool = True,
+    momentum: float = 0.0,
+    init_scale: float = 0.1,
     progress: bool | None = None,
 ) -> RatingsModel:
     """Batch gradient descent on rating triplets, with mean normalization and user biases.
@@ -1612,6 +1614,12 @@ def fit_ratings(
         Shrinkage of the movie means (see :func:`movie_means`).
     normalize : bool, default True
         Subtract the movie means before training and add them back when predicting.
+    momentum : float, default 0.0
+        Heavy-ball momentum beta in [0, 1): each step is ``beta`` times the previous step
+        plus the gradient step, ``v <- beta v - step * dJ/dp; p <- p + v``. 0 is plain
+        batch gradient descent; 0.9 crosses long flat valleys about ten times faster.
+    init_scale : float, default 0.1
+        Standard deviation of the random starting values of X and W.
     progress : bool, optional
         Print progress (to stderr) every 10% of the epochs; by default only once training
         has taken more than 2 seconds.
@@ -1640,7 +1648,10 @@ def fit_ratings(
     else:
         mu = np.zeros(n_movies)
     y = ratings - mu[movies]
-    X, W, b = init_params(n_movies, n_users, k, rng)
+    if not (isinstance(momentum, numbers.Real) and 0 <= momentum < 1):
+        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}; 0.9 is a common choice.")
+    X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
+    vX, vW, vb = np.zeros_like(X), np.zeros_like(W), np.zeros_like(b)
     if scaled_steps:
         n_i = np.bincount(movies, minlength=n_movies).astype(float)
         n_j = np.bincount(users, minlength=n_users).astype(float)
@@ -1658,7 +1669,10 @@ def fit_ratings(
         history[0] = J
         limit = max(J, 1.0) * _EXPLODE_FACTOR
         for epoch in range(1, epochs + 1):
-            X_new, W_new, b_new = X - step_X * dX, W - step_W * dW, b - step_b * db
+            vX = momentum * vX - step_X * dX
+            vW = momentum * vW - step_W * dW
+            vb = momentum * vb - step_b * db
+            X_new, W_new, b_new = X + vX, W + vW, b + vb
             J_new, dX, dW, db = _sparse_cost_and_gradients(X_new, W_new, b_new, users, movies, y, lambda_)
             if not math.isfinite(J_new) or J_new > limit:
                 diverged = True

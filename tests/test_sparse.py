@@ -221,3 +221,16 @@ def test_movielens_explorers(tmp_path, capsys):
     assert offered[0] not in nu.state["recommended"] and offered[1] not in nu.state["recommended"]
     assert list(nu.state["recommended"]) != popular
     assert "You rated 2 movie(s)" in capsys.readouterr().out
+
+
+def test_momentum_descends_faster_and_is_checked(rng):
+    _, _, _, Y, R = random_problem(rng, 60, 40, 1, density=0.3)
+    data = mh.Ratings(*triplets_of(Y, R))
+    common = dict(k=4, alpha=0.2, lambda_=3.0, epochs=40, init_scale=0.5)
+    plain = mh.fit_ratings(data, 40, 60, rng=np.random.default_rng(2), **common)
+    heavy = mh.fit_ratings(data, 40, 60, rng=np.random.default_rng(2), momentum=0.9, **common)
+    assert not heavy.diverged and heavy.cost_history[-1] < plain.cost_history[-1]
+    np.testing.assert_allclose(heavy.cost_history[:2], plain.cost_history[:2])  # the first step is the same
+    for bad in (1.0, -0.1, "0.9"):
+        with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\)"):
+            mh.fit_ratings(data, 40, 60, rng=rng, momentum=bad, **common)
