@@ -2262,6 +2262,25 @@ def _selection_slider(description: str, options: Sequence[Any], value: Any) -> A
     )
 
 
+def _model_sliders(lambda_: float, alpha: float, k: int) -> dict[str, Any]:
+    """The lambda, alpha and k sliders shared by the training and factor explorers."""
+    import ipywidgets as widgets
+
+    return {
+        "lambda_": _selection_slider("lambda", LAMBDA_CHOICES, lambda_),
+        "alpha": _selection_slider("alpha", ALPHA_CHOICES, alpha),
+        "k": widgets.IntSlider(
+            value=k,
+            min=1,
+            max=5,
+            description="k",
+            continuous_update=False,
+            style={"description_width": "70px"},
+            layout=widgets.Layout(width="330px"),
+        ),
+    }
+
+
 class Explorer:
     """Sliders and one fixed-size output area that is redrawn once per change.
 
@@ -2447,23 +2466,12 @@ def training_explorer(
         Controls ``lambda_``, ``alpha``, ``k``, ``epochs``; ``state`` holds the
         :class:`TrainResult` as ``result``.
     """
-    import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
     Y0, R = _check_ratings(Y, R)
     seed = int(_check_rng(rng).integers(2**32))
     controls = {
-        "lambda_": _selection_slider("lambda", LAMBDA_CHOICES, lambda_),
-        "alpha": _selection_slider("alpha", ALPHA_CHOICES, alpha),
-        "k": widgets.IntSlider(
-            value=k,
-            min=1,
-            max=5,
-            description="k",
-            continuous_update=False,
-            style={"description_width": "70px"},
-            layout=widgets.Layout(width="330px"),
-        ),
+        **_model_sliders(lambda_, alpha, k),
         "epochs": _selection_slider("epochs", EPOCH_CHOICES, epochs),
     }
     cache: dict[tuple[float, float, int, int], TrainResult] = {}
@@ -2551,20 +2559,7 @@ def factor_explorer(
     )
     play = widgets.Play(value=n_frames - 1, min=0, max=n_frames - 1, interval=400, description="Play")
     widgets.jslink((play, "value"), (frame, "value"))
-    controls = {
-        "lambda_": _selection_slider("lambda", LAMBDA_CHOICES, lambda_),
-        "alpha": _selection_slider("alpha", ALPHA_CHOICES, alpha),
-        "k": widgets.IntSlider(
-            value=k,
-            min=1,
-            max=5,
-            description="k",
-            continuous_update=False,
-            style={"description_width": "70px"},
-            layout=widgets.Layout(width="330px"),
-        ),
-        "frame": frame,
-    }
+    controls = {**_model_sliders(lambda_, alpha, k), "frame": frame}
     cache: dict[tuple[float, float, int], TrainResult] = {}
     shown_run: list[tuple[float, float, int] | None] = [None]
 
