@@ -87,6 +87,7 @@ __all__ = [
     "plot_feature_space",
     "plot_movie_predictions",
     "plot_ratings_heatmap",
+    "plot_rmse_bars",
     "plot_training_summary",
     "predict",
     "predictions_table",
@@ -2235,6 +2236,37 @@ def plot_factors(
     return axes
 
 
+def plot_rmse_bars(
+    ax: Axes, train_rmse: float, test_rmse: float, baselines: dict[str, float] | None = None, title: str = ""
+) -> Axes:
+    """Train and test RMSE as bars, with simpler predictors' test RMSE as dashed lines.
+
+    Taught in 05_movielens; the MovieLens explorer draws the same picture.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    train_rmse, test_rmse : float
+        Errors of the model, in stars.
+    baselines : dict of str to float, optional
+        Test RMSE of simpler predictors, by name.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+    ax.barh(["test", "train"], [test_rmse, train_rmse], color=[PALETTE["test"], PALETTE["train"]])
+    for name, value in (baselines or {}).items():
+        ax.axvline(value, color=PALETTE["neutral"], ls="--", lw=1)
+        ax.text(value, 1.45, name, rotation=90, va="top", ha="right", fontsize=8)
+    ax.set_xlim(0.4, 1.1)
+    ax.set_xlabel("RMSE (stars)")
+    ax.set_title(title)
+    return ax
+
+
 # --------------------------------------------------------------------------------------
 # Widgets: slider explorers. Sliders are built explicitly with continuous_update=False,
 # drawn through ipywidgets.interactive_output into one fixed-size output area (one figure,
@@ -2678,13 +2710,7 @@ def movielens_explorer(
         test_rmse = rmse(model.predict(test.users, test.movies), test.ratings)
         print(f"lambda = {key[0]:g}, k = {key[1]}: train RMSE {train_rmse:.3f}, test RMSE {test_rmse:.3f}")
         fig, ax = plt.subplots(figsize=(7, 3.4))
-        ax.barh(["test", "train"], [test_rmse, train_rmse], color=[PALETTE["test"], PALETTE["train"]])
-        for name, value in (baselines or {}).items():
-            ax.axvline(value, color=PALETTE["neutral"], ls="--", lw=1)
-            ax.text(value, 1.45, name, rotation=90, va="top", ha="right", fontsize=8)
-        ax.set_xlim(0.4, 1.1)
-        ax.set_xlabel("RMSE (stars)")
-        ax.set_title(f"lambda = {key[0]:g}, k = {key[1]}")
+        plot_rmse_bars(ax, train_rmse, test_rmse, baselines, title=f"lambda = {key[0]:g}, k = {key[1]}")
         fig.tight_layout()
         _show(fig)
         return {"model": model, "train_rmse": train_rmse, "test_rmse": test_rmse}

@@ -225,6 +225,10 @@ def test_plot_helpers_return_their_axes():
     assert mh.plot_ratings_heatmap(axes[3], res.predict(), toy.R, toy.movies, toy.users, Y=toy.Y) is axes[3]
     assert len(axes[3].texts) == 20 and len(axes[3].patches) == 15  # one frame per observed rating
     plt.close(fig)
+    fig, ax = plt.subplots()
+    assert mh.plot_rmse_bars(ax, 0.7, 0.85, {"biases": 0.87, "movie mean": 0.95}, title="t") is ax
+    assert [round(p.get_width(), 2) for p in ax.patches] == [0.85, 0.7] and len(ax.lines) == 2
+    plt.close(fig)
 
 
 def test_set_style_is_explicit():
