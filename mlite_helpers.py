@@ -1261,6 +1261,28 @@ def _check_triplets(
     return users, movies, ratings
 
 
+class _RatingsPlan(NamedTuple):
+    """Index bookkeeping for ratings sorted by movie, computed once per training run."""
+
+    movie_starts: np.ndarray  # where each rated movie's run of ratings starts
+    rated_movies: np.ndarray  # the movie of each run
+    by_user: np.ndarray  # permutation that orders the ratings by user
+    movies_by_user: np.ndarray  # movies[by_user]
+    user_starts: np.ndarray  # where each rating user's run starts, in user order
+    rating_users: np.ndarray  # the user of each run
+
+
+def _plan(users: np.ndarray, movies: np.ndarray) -> _RatingsPlan:
+    """Plan for ``_sparse_cost_and_gradients``; ``movies`` must be sorted."""
+    movie_starts = np.flatnonzero(np.concatenate(([True], movies[1:] != movies[:-1])))
+    by_user = np.argsort(users, kind="stable")
+    sorted_users = users[by_user]
+    user_starts = np.flatnonzero(np.concatenate(([True], sorted_users[1:] != sorted_users[:-1])))
+    return _RatingsPlan(
+        movie_starts, movies[movie_starts], by_user, movies[by_user], user_starts, sorted_users[user_starts]
+    )
+
+
 def _sparse_cost_and_gradients(
     X: np.ndarray,
     W: np.ndarray,
@@ -1269,22 +1291,37 @@ def _sparse_cost_and_gradients(
     movies: np.ndarray,
     ratings: np.ndarray,
     lambda_: float,
+    plan: _RatingsPlan | None = None,
 ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     # One feature at a time, so that every temporary is one (n_ratings,) vector that stays in
     # the CPU cache; about twice as fast as gathering the (n_ratings, k) blocks X[movies] and
-    # W[users] at once. Ratings sorted by movie make the movie gathers and scatters faster still.
+    # W[users] at once. Without a plan the scatter-adds use np.bincount (any order of ratings);
+    # with a plan (ratings sorted by movie, see _plan) they add up contiguous runs with
+    # np.add.reduceat, one pass each instead of bincount's two: about 30% faster in training.
     XT = np.ascontiguousarray(X.T)  # (k, n_movies)
     WT = np.ascontiguousarray(W.T)  # (k, n_users)
     e = np.take(b, users) - ratings  # (n_ratings,): the errors, built up feature by feature
     for f in range(XT.shape[0]):
         e += XT[f].take(movies) * WT[f].take(users)
     J = 0.5 * float(e @ e) + 0.5 * lambda_ * (float(np.sum(X * X)) + float(np.sum(W * W)))
-    dXT = np.empty_like(XT)
-    dWT = np.empty_like(WT)
-    for f in range(XT.shape[0]):  # scatter-add each feature's terms with bincount
-        dXT[f] = np.bincount(movies, weights=WT[f].take(users) * e, minlength=XT.shape[1])
-        dWT[f] = np.bincount(users, weights=XT[f].take(movies) * e, minlength=WT.shape[1])
-    db = np.bincount(users, weights=e, minlength=WT.shape[1])
+    if plan is None:
+        dXT = np.empty_like(XT)
+        dWT = np.empty_like(WT)
+        for f in range(XT.shape[0]):  # scatter-add each feature's terms with bincount
+            dXT[f] = np.bincount(movies, weights=WT[f].take(users) * e, minlength=XT.shape[1])
+            dWT[f] = np.bincount(users, weights=XT[f].take(movies) * e, minlength=WT.shape[1])
+        db = np.bincount(users, weights=e, minlength=WT.shape[1])
+    else:
+        e_by_user = e.take(plan.by_user)
+        dXT = np.zeros_like(XT)
+        dWT = np.zeros_like(WT)
+        for f in range(XT.shape[0]):
+            dXT[f, plan.rated_movies] = np.add.reduceat(WT[f].take(users) * e, plan.movie_starts)
+            dWT[f, plan.rating_users] = np.add.reduceat(
+                XT[f].take(plan.movies_by_user) * e_by_user, plan.user_starts
+            )
+        db = np.zeros_like(b)
+        db[plan.rating_users] = np.add.reduceat(e_by_user, plan.user_starts)
     return J, dXT.T + lambda_ * X, dWT.T + lambda_ * W, db
 
 
@@ -1644,6 +1681,7 @@ def fit_ratings(
         raise ValueError("fit_ratings needs at least one training rating.")
     order = np.lexsort((users, movies))  # sorted by movie: faster gathers and scatter-adds
     users, movies, ratings = users[order], movies[order], ratings[order]
+    plan = _plan(users, movies)
     if normalize:
         mu, _ = movie_means(movies, ratings, n_movies, shrink)
     else:
@@ -1666,7 +1704,7 @@ def fit_ratings(
     diverged, message, done = False, "", 0
     start = time.perf_counter()
     with np.errstate(over="ignore", invalid="ignore"):
-        J, dX, dW, db = _sparse_cost_and_gradients(X, W, b, users, movies, y, lambda_)
+        J, dX, dW, db = _sparse_cost_and_gradients(X, W, b, users, movies, y, lambda_, plan)
         history[0] = J
         limit = max(J, 1.0) * _EXPLODE_FACTOR
         for epoch in range(1, epochs + 1):
@@ -1674,7 +1712,9 @@ def fit_ratings(
             vW = momentum * vW - step_W * dW
             vb = momentum * vb - step_b * db
             X_new, W_new, b_new = X + vX, W + vW, b + vb
-            J_new, dX, dW, db = _sparse_cost_and_gradients(X_new, W_new, b_new, users, movies, y, lambda_)
+            J_new, dX, dW, db = _sparse_cost_and_gradients(
+                X_new, W_new, b_new, users, movies, y, lambda_, plan
+            )
             if not math.isfinite(J_new) or J_new > limit:
                 diverged = True
                 message = (

@@ -234,3 +234,16 @@ def test_momentum_descends_faster_and_is_checked(rng):
     for bad in (1.0, -0.1, "0.9"):
         with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\)"):
             mh.fit_ratings(data, 40, 60, rng=rng, momentum=bad, **common)
+
+
+def test_planned_scatter_adds_equal_bincount(rng):
+    # sorted by movie, with movies and users that have no ratings at all
+    users = rng.integers(0, 30, size=400)
+    movies = np.sort(rng.choice(np.arange(0, 50, 2), size=400))
+    ratings = rng.integers(1, 11, size=400) / 2
+    X, W, b = mh.init_params(50, 35, 3, rng, scale=1.0)
+    plain = mh._sparse_cost_and_gradients(X, W, b, users, movies, ratings, 0.8)
+    planned = mh._sparse_cost_and_gradients(X, W, b, users, movies, ratings, 0.8, mh._plan(users, movies))
+    assert planned[0] == pytest.approx(plain[0], rel=1e-12)
+    for a, c in zip(plain[1:], planned[1:]):
+        np.testing.assert_allclose(a, c, rtol=1e-10, atol=1e-12)
