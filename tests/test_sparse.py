@@ -236,14 +236,18 @@ def test_momentum_descends_faster_and_is_checked(rng):
             mh.fit_ratings(data, 40, 60, rng=rng, momentum=bad, **common)
 
 
-def test_planned_scatter_adds_equal_bincount(rng):
+@pytest.mark.parametrize(("block", "threads_from"), [(1 << 18, 10**9), (64, 10**9), (64, 1)])
+def test_planned_scatter_adds_equal_bincount(rng, monkeypatch, block, threads_from):
+    # one block, many blocks (runs that straddle blocks), and many blocks on two threads
+    monkeypatch.setattr(mh, "_THREADS_FROM", threads_from)
     # sorted by movie, with movies and users that have no ratings at all
     users = rng.integers(0, 30, size=400)
     movies = np.sort(rng.choice(np.arange(0, 50, 2), size=400))
     ratings = rng.integers(1, 11, size=400) / 2
     X, W, b = mh.init_params(50, 35, 3, rng, scale=1.0)
     plain = mh._sparse_cost_and_gradients(X, W, b, users, movies, ratings, 0.8)
-    planned = mh._sparse_cost_and_gradients(X, W, b, users, movies, ratings, 0.8, mh._plan(users, movies))
+    plan = mh._plan(users, movies, block=block)
+    planned = mh._sparse_cost_and_gradients(X, W, b, users, movies, ratings, 0.8, plan)
     assert planned[0] == pytest.approx(plain[0], rel=1e-12)
     for a, c in zip(plain[1:], planned[1:]):
         np.testing.assert_allclose(a, c, rtol=1e-10, atol=1e-12)
