@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 import numpy as np
 
 import mlite_helpers as mh
+from mlite_support import explorers
 
 
 def best_of(fn: Callable[[], object], repeats: int = 7) -> float:
@@ -59,13 +60,13 @@ def toy_and_dense() -> None:
     X, W, b = mh.init_params(1000, 1000, 10, rng)
     R = (rng.random((1000, 1000)) < 0.1).astype(float)
     Y = np.where(R == 1, rng.integers(1, 11, size=R.shape) / 2, np.nan)
-    Y0 = np.where(R == 1, Y, 0.0)
     t = best_of(lambda: (mh.cost(X, W, b, Y, R, 1.0), mh.gradients(X, W, b, Y, R, 1.0)))
     row("dense 1,000 x 1,000, k = 10: mh.cost + mh.gradients", f"{t * 1e3:7.1f} ms (inputs checked twice)")
-    t = best_of(lambda: mh._cost_and_gradients(X, W, b, Y0, R, 1.0))
-    row("  the same, one fused step as used in training", f"{t * 1e3:7.1f} ms")
+    t1 = best_of(lambda: mh.gradient_descent(Y, R, 10, 1e-3, 1.0, 1, rng, init=(X, W, b)), 3)
+    t11 = best_of(lambda: mh.gradient_descent(Y, R, 10, 1e-3, 1.0, 11, rng, init=(X, W, b)), 3)
+    row("  one epoch of mh.gradient_descent (one error matrix per step)", f"{(t11 - t1) / 10 * 1e3:7.1f} ms")
     small = mh.init_params(5, 4, 2, np.random.default_rng(0))
-    t = best_of(lambda: mh.gradient_check(*small, toy.Y, toy.R, 1.0))
+    t = best_of(lambda: mh.compare_gradients(*small, toy.Y, toy.R, 1.0))
     row("toy gradient check (numerical gradients)", f"{t * 1e3:7.1f} ms")
 
 
@@ -77,7 +78,7 @@ def make_explorers() -> dict[str, tuple[mh.Explorer, list[tuple[str, object]]]]:
     return {
         "01 be-the-optimizer": (
             mh.optimizer_explorer(X, W, np.zeros(4), toy.Y, toy.R, toy.movies, toy.users, movie=1),
-            [("x1", 0.5), ("x2", 0.3), ("x1", 1.0)],
+            [("romance", 0.5), ("action", 0.3), ("romance", 1.0)],
         ),
         "03 training explorer": (
             mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0)),
@@ -100,10 +101,10 @@ def slider_updates() -> None:
         fig.savefig(io.BytesIO(), format="png", dpi=80)
         plt.close(fig)
 
-    mh._show = show_as_png  # what the notebook's inline backend does, without a kernel
+    explorers._show = show_as_png  # what the notebook's inline backend does, without a kernel
     with contextlib.redirect_stdout(io.StringIO()):
-        explorers = make_explorers()
-    for name, (explorer, moves) in explorers.items():
+        built = make_explorers()
+    for name, (explorer, moves) in built.items():
         totals, trainings = [], []
         for control, value in moves:
             start = time.perf_counter()
@@ -130,22 +131,20 @@ def movielens() -> None:
     order = np.lexsort((users, movies))
     X, W, b = mh.init_params(ml.n_movies, ml.n_users, 10, np.random.default_rng(0))
     t = best_of(lambda: mh.sparse_cost_and_gradients(X, W, b, users, movies, ratings, 1.0), 20)
-    row("sparse cost + gradients, public (file order, inputs checked)", f"{t * 1e3:7.2f} ms")
+    row("sparse cost + gradients (file order)", f"{t * 1e3:7.2f} ms")
     u, m, y = users[order], movies[order], ratings[order]
-    plan = mh._plan(u, m)
-    t = best_of(lambda: mh._sparse_cost_and_gradients(X, W, b, u, m, y, 1.0, plan), 20)
-    row("  the same in training (sorted by movie, planned, no checks)", f"{t * 1e3:7.2f} ms")
-    Y, R = mh.to_dense(users, movies, ratings, ml.n_users, ml.n_movies)
-    Y0 = np.where(R == 1, Y, 0.0)
-    t = best_of(lambda: mh._cost_and_gradients(X, W, b, Y0, R, 1.0), 5)
-    row("dense cost + gradients on the same data", f"{t * 1e3:7.2f} ms")
+    t = best_of(lambda: mh.sparse_cost_and_gradients(X, W, b, u, m, y, 1.0), 20)
+    row("  the same sorted by movie, as in training", f"{t * 1e3:7.2f} ms")
+    Y, R = mh.to_dense(users, movies, ratings, ml.n_movies, ml.n_users)
+    t = best_of(lambda: (mh.cost(X, W, b, Y, R, 1.0), mh.gradients(X, W, b, Y, R, 1.0)), 5)
+    row("dense mh.cost + mh.gradients on the same data", f"{t * 1e3:7.2f} ms")
     row(
         "memory: dense Y and R / triplets",
         f"{(Y.nbytes + R.nbytes) / 1e6:.0f} MB / {(u.nbytes * 3) / 1e6:.1f} MB",
     )
     train = mh.Ratings(u, m, y)
     t = best_of(
-        lambda: mh.fit_ratings(train, ml.n_users, ml.n_movies, 10, 0.5, 10.0, 100, np.random.default_rng(0)),
+        lambda: mh.fit_ratings(train, ml.n_movies, ml.n_users, 10, 0.5, 10.0, 100, np.random.default_rng(0)),
         2,
     )
     row("fit_ratings, 100 epochs, k = 10 (all ratings)", f"{t:7.2f} s")
@@ -159,9 +158,9 @@ def movielens() -> None:
         su, sm = su[so], sm[so]
         sy = rng.integers(1, 11, n) / 2
         sX, sW, sb = mh.init_params(3706, 6040, 10, rng)
-        args = (sX, sW, sb, su, sm, sy, 1.0, mh._plan(su, sm))
-        t = best_of(lambda args=args: mh._sparse_cost_and_gradients(*args), 5)
-        mem = peak_memory(lambda args=args: mh._sparse_cost_and_gradients(*args))
+        args = (sX, sW, sb, su, sm, sy, 1.0)
+        t = best_of(lambda args=args: mh.sparse_cost_and_gradients(*args), 5)
+        mem = peak_memory(lambda args=args: mh.sparse_cost_and_gradients(*args))
         row(f"{n:>9,} ratings", f"{t * 1e3:7.1f} ms per evaluation, peak {mem:6.1f} MB")
 
 

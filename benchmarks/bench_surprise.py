@@ -48,8 +48,8 @@ def run_mlite(
     start = time.perf_counter()
     model = mh.fit_ratings(
         tr,
-        ml.n_users,
         ml.n_movies,
+        ml.n_users,
         settings["k"],
         settings["alpha"],
         settings["lambda_"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import shutil
 import subprocess
@@ -32,7 +33,17 @@ def test_ruff_format():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-PUBLIC = [getattr(mh, name) for name in mh.__all__ if callable(getattr(mh, name))]
+SUPPORT_MODULES = [
+    importlib.import_module(f"mlite_support.{name}") for name in sorted(set(mh.SUPPORT.values()))
+]
+PUBLIC = [
+    obj
+    for module in [mh, importlib.import_module("mlite_support.validate"), *SUPPORT_MODULES]
+    for name, obj in vars(module).items()
+    if not name.startswith("_")
+    and (inspect.isfunction(obj) or inspect.isclass(obj))
+    and obj.__module__ == module.__name__
+]
 
 
 @pytest.mark.parametrize("obj", PUBLIC, ids=lambda o: o.__name__)
@@ -56,6 +67,7 @@ def test_import_has_no_side_effects():
         "import mlite_helpers; "
         "assert (np.random.get_state()[1] == state).all(); "
         "assert 'matplotlib.pyplot' not in sys.modules, 'importing the helpers must not import pyplot'; "
-        "assert 'ipywidgets' not in sys.modules"
+        "assert 'ipywidgets' not in sys.modules; "
+        "assert 'mlite_support.explorers' not in sys.modules, 'support code loads on first use'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import mlite_helpers as mh
+from mlite_support import movielens
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -197,7 +198,7 @@ def test_unsafe_zip_members_are_refused(tmp_path, member):
         zf.writestr(member, "gotcha")
     target = tmp_path / "cache" / "ml-latest-small"
     with pytest.raises(mh.DataError, match="unsafe member"):
-        mh._safe_extract(archive, target)
+        movielens._safe_extract(archive, target)
     assert not (tmp_path / "evil.txt").exists() and not (tmp_path / "cache" / "evil.txt").exists()
     assert not target.exists()
     assert leftovers(tmp_path / "cache") == []
@@ -207,7 +208,7 @@ def test_not_a_zip(tmp_path):
     archive = tmp_path / "x.zip"
     archive.write_bytes(b"not a zip")
     with pytest.raises(mh.DataError, match="not a valid zip"):
-        mh._safe_extract(archive, tmp_path / "out")
+        movielens._safe_extract(archive, tmp_path / "out")
 
 
 @needs_zip

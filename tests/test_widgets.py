@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import mlite_helpers as mh
+from mlite_support.explorers import ALPHA_CHOICES
 
 
 @pytest.fixture
@@ -30,13 +31,13 @@ def hand_params():
 def test_optimizer_explorer(toy, capsys):
     X, W, b = hand_params()
     ex = mh.optimizer_explorer(X, W, b, toy.Y, toy.R, toy.movies, toy.users, movie=1)
-    assert set(ex.controls) == {"x1", "x2"}
+    assert list(ex.controls) == ["romance", "action"]  # sliders named in words
     assert all(c.continuous_update is False for c in ex.controls.values())
     assert ex.n_draws == 1 and ex.state["J"] == pytest.approx(13.0)
-    ex.controls["x1"].value = 1.0  # Romance Forever becomes pure romance: Alice 5, Dave 0
+    ex.controls["romance"].value = 1.0  # Romance Forever becomes pure romance: Alice 5, Dave 0
     assert ex.n_draws == 2 and ex.state["J"] == pytest.approx(0.5)
     np.testing.assert_allclose(ex.state["y_hat"], [5, 5, 0, 0])
-    ex.controls["x2"].value = 0.5
+    ex.controls["action"].value = 0.5
     assert ex.n_draws == 3 and ex.state["J"] == pytest.approx(0.5 + 0.5 * 2.5**2)
     assert "J = " in capsys.readouterr().out
     assert X[1, 0] == 0.0, "the explorer must not change the caller's X"
@@ -47,7 +48,7 @@ def test_optimizer_explorer_bad_input(toy):
     X, W, b = hand_params()
     with pytest.raises(ValueError, match="k = 2"):
         mh.optimizer_explorer(np.zeros((5, 3)), np.zeros((4, 3)), b, toy.Y, toy.R, toy.movies, toy.users, 1)
-    with pytest.raises(ValueError, match="movie must be a row index below 5"):
+    with pytest.raises(ValueError, match=r"movie \(row of the movie\) must be an integer from 0 to 4"):
         mh.optimizer_explorer(X, W, b, toy.Y, toy.R, toy.movies, toy.users, movie=7)
 
 
@@ -73,7 +74,7 @@ def test_training_explorer_moves_every_slider(toy, capsys):
 
 def test_training_explorer_reports_divergence(toy, capsys):
     ex = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
-    ex.controls["alpha"].value = max(mh.ALPHA_CHOICES)
+    ex.controls["alpha"].value = max(ALPHA_CHOICES)
     res = ex.state["result"]
     assert res.diverged and np.all(np.isfinite(res.cost_history))
     out = capsys.readouterr().out
@@ -115,7 +116,7 @@ def test_factor_explorer_scrubs_and_retrains(toy, capsys):
 
 def test_factor_explorer_divergence(toy, capsys):
     ex = mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
-    ex.controls["alpha"].value = max(mh.ALPHA_CHOICES)
+    ex.controls["alpha"].value = max(ALPHA_CHOICES)
     assert ex.state["result"].diverged
     assert ex.controls["frame"].max == len(ex.state["result"].snapshots) - 1
     assert "WARNING: Training diverged" in capsys.readouterr().out

@@ -1,0 +1,519 @@
+"""The slider explorers of the series (ipywidgets).
+
+Every slider is built explicitly with ``continuous_update=False`` (so a drag retrains once,
+on release) and drawn through ``ipywidgets.interactive_output`` into one fixed-size output
+area, one figure replaced on each change. Training runs are cached per setting, so going
+back to a setting is instant. A notebook cell shows an explorer by ending with it.
+
+The values every slider offers are the named constants just below: change them here.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+import mlite_helpers as mh
+from mlite_support import validate
+from mlite_support.plots import plot_factors, plot_movie_predictions, plot_rmse_bars, plot_training_summary
+
+# -- slider values (03_training and 04_visualization) ------------------------------------
+#: lambda: a log scale with 0 reachable.
+LAMBDA_CHOICES: tuple[float, ...] = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+#: alpha: a log scale whose top values diverge on the toy data.
+ALPHA_CHOICES: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 1.0)
+#: k, the number of latent features.
+K_CHOICES: tuple[int, ...] = (1, 2, 3, 4, 5)
+#: epochs of the training explorer.
+EPOCH_CHOICES: tuple[int, ...] = (10, 30, 100, 300, 1000, 3000)
+#: Milliseconds between frames when the factor explorer's Play button runs.
+PLAY_INTERVAL_MS = 400
+
+# -- slider values (01_cost_function: be the optimizer) ----------------------------------
+#: The two feature sliders run from -FEATURE_LIMIT to FEATURE_LIMIT in FEATURE_STEP steps.
+FEATURE_LIMIT = 1.5
+FEATURE_STEP = 0.05
+#: Their labels, in words: the toy data's first feature comes out as "romance".
+FEATURE_NAMES: tuple[str, str] = ("romance", "action")
+
+# -- slider values (05_movielens) ---------------------------------------------------------
+#: lambda and k of the MovieLens explorer.
+MOVIELENS_LAMBDAS: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0)
+MOVIELENS_KS: tuple[int, ...] = (1, 2, 5, 10, 20)
+#: Stars a new user can give (0 stands for "not seen": MovieLens ratings start at 0.5).
+STAR_CHOICES: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
+
+_LAYOUT = {"style": {"description_width": "70px"}, "layout": {"width": "330px"}}
+
+
+def _choice(name: str, value: Any, choices: Sequence[Any]) -> Any:
+    """``value`` if it is one of the slider's ``choices``; else a ValueError listing them."""
+    if isinstance(value, bool) or value not in choices:
+        raise ValueError(
+            f"{name} = {value!r} is not one of the slider's values {tuple(choices)}; pick one of them "
+            "(or change the constants at the top of mlite_support/explorers.py)."
+        )
+    return value
+
+
+def _selection_slider(description: str, options: Sequence[Any], value: Any) -> widgets.SelectionSlider:
+    return widgets.SelectionSlider(
+        description=description,
+        options=[(f"{v:g}", v) for v in options],
+        value=_choice(description, value, options),
+        continuous_update=False,
+        **_LAYOUT,
+    )
+
+
+def _model_sliders(lambda_: float, alpha: float, k: int) -> dict[str, Any]:
+    """The lambda, alpha and k sliders shared by the training and factor explorers."""
+    return {
+        "lambda_": _selection_slider("lambda", LAMBDA_CHOICES, lambda_),
+        "alpha": _selection_slider("alpha", ALPHA_CHOICES, alpha),
+        "k": _selection_slider("k", K_CHOICES, k),
+    }
+
+
+def _cached_training(
+    Y: np.ndarray, R: np.ndarray, rng: np.random.Generator, snapshot_every: int | None = None
+) -> Callable[[float, float, int, int], mh.TrainResult]:
+    """``train(lambda_, alpha, k, epochs)``: gradient descent from one seed, each setting run once."""
+    seed = int(validate.generator(rng).integers(2**32))
+    cache: dict[tuple[float, float, int, int], mh.TrainResult] = {}
+
+    def train(lambda_: float, alpha: float, k: int, epochs: int) -> mh.TrainResult:
+        key = (lambda_, alpha, k, epochs)
+        if key not in cache:
+            rng = np.random.default_rng(seed)
+            cache[key] = mh.gradient_descent(
+                Y, R, k, alpha, lambda_, epochs, rng, snapshot_every=snapshot_every
+            )
+        return cache[key]
+
+    return train
+
+
+class Explorer:
+    """Sliders and one fixed-size output area that is redrawn once per change.
+
+    The explorers of the series are built by :func:`optimizer_explorer`,
+    :func:`training_explorer` and :func:`factor_explorer`; a notebook cell shows one by
+    ending with it. ``state`` holds the numbers behind the current drawing (tests and
+    readers can look at them) and ``n_draws`` counts redraws.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        The sliders, by parameter name.
+    output : ipywidgets.Output
+        The output area the figure and messages are drawn into.
+    widget : ipywidgets.VBox
+        Controls above output: what the notebook displays.
+    state : dict
+        Numbers behind the current drawing.
+    """
+
+    def __init__(
+        self,
+        controls: dict[str, Any],
+        draw: Callable[[dict[str, Any]], dict[str, Any]],
+        height: str = "420px",
+        extra: Sequence[Any] = (),
+    ) -> None:
+        self.controls = controls
+        self._draw = draw
+        self._drawing = False
+        self.state: dict[str, Any] = {}
+        self.n_draws = 0
+        self.output = widgets.interactive_output(self._update, controls)
+        self.output.layout = widgets.Layout(min_height=height)
+        boxes = [widgets.HBox(list(controls.values())[i : i + 2]) for i in range(0, len(controls), 2)]
+        self.widget = widgets.VBox([*boxes, *extra, self.output])
+
+    def _update(self, **_: Any) -> None:
+        if self._drawing:  # a control changed by the drawing itself: already handled
+            return
+        self._drawing = True
+        try:
+            values = {name: control.value for name, control in self.controls.items()}
+            self.state = self._draw(values)
+            self.n_draws += 1
+        finally:
+            self._drawing = False
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _show(fig: Any) -> None:
+    """Display a figure once in the current output area and free it (no pile-up)."""
+    display(fig)
+    plt.close(fig)
+
+
+def optimizer_explorer(
+    X: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    Y: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    movie: int,
+    lambda_: float = 0.0,
+) -> Explorer:
+    """Be the optimizer: sliders set one movie's two features; see its predictions and J.
+
+    Taught in 01_cost_function. Everything but ``X[movie]`` stays fixed.
+
+    Parameters
+    ----------
+    X : np.ndarray, shape (n_movies, 2)
+        Movie features; row ``movie`` is the starting point of the sliders.
+    W : np.ndarray, shape (n_users, 2)
+        User preferences (fixed).
+    b : np.ndarray, shape (n_users,)
+        User biases (fixed).
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    movie : int
+        Index of the movie whose features the sliders set.
+    lambda_ : float, default 0.0
+        Regularization strength used in J.
+
+    Returns
+    -------
+    Explorer
+        With one control per name in ``FEATURE_NAMES``; ``state`` holds ``y_hat`` (n_users,) and ``J``.
+    """
+    X, W, b = validate.params(X, W, b)
+    Y, R = validate.ratings(Y, R, (X.shape[0], W.shape[0]))
+    lambda_ = validate.lambda_(lambda_)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have k = 2 features for the two sliders, got k = {X.shape[1]}.")
+    movie = validate.integer("movie", movie, 0, "row of the movie", X.shape[0] - 1)
+    sliders = {
+        name: widgets.FloatSlider(
+            value=float(np.clip(X[movie, f], -FEATURE_LIMIT, FEATURE_LIMIT)),
+            min=-FEATURE_LIMIT,
+            max=FEATURE_LIMIT,
+            step=FEATURE_STEP,
+            description=name,
+            continuous_update=False,
+            readout_format=".2f",
+        )
+        for f, name in enumerate(FEATURE_NAMES)
+    }
+    users = list(users)
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        X_now = X.copy()
+        X_now[movie] = [values[name] for name in FEATURE_NAMES]
+        y_hat = X_now[movie] @ W.T + b
+        J = mh.cost(X_now, W, b, Y, R, lambda_)
+        J_movie = 0.5 * float(np.sum(np.where(R[movie] == 1, y_hat - Y[movie], 0.0) ** 2))
+        print(f"J = {J:.2f}   (of which this movie's squared errors: {J_movie:.2f})")
+        fig, ax = plt.subplots(figsize=(6.4, 3.2))
+        shown = ", ".join(f"{name} {values[name]:.2f}" for name in FEATURE_NAMES)
+        plot_movie_predictions(ax, y_hat, Y[movie], R[movie], users, title=f"{movies[movie]}: {shown}")
+        _show(fig)
+        return {"y_hat": y_hat, "J": J}
+
+    return Explorer(sliders, draw, height="300px")
+
+
+def training_explorer(
+    Y: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    rng: np.random.Generator,
+    lambda_: float = 0.3,
+    alpha: float = 0.03,
+    k: int = 2,
+    epochs: int = 1000,
+) -> Explorer:
+    """Sliders for lambda, alpha, k and epochs retrain and redraw the cost and predictions.
+
+    Taught in 03_training. Every setting trains from the same starting values (drawn
+    once from ``rng``), and each result is cached, so going back to a setting is instant.
+    A diverging alpha shows a message and the cost up to the divergence, never NaN plots.
+
+    Parameters
+    ----------
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    rng : np.random.Generator
+        Gives the seed of the starting values.
+    lambda_, alpha, k, epochs
+        Starting slider values (one of :data:`LAMBDA_CHOICES`, :data:`ALPHA_CHOICES`,
+        1 to 5, :data:`EPOCH_CHOICES`).
+
+    Returns
+    -------
+    Explorer
+        Controls ``lambda_``, ``alpha``, ``k``, ``epochs``; ``state`` holds the
+        :class:`mh.TrainResult` as ``result``.
+    """
+    Y, R = validate.ratings(Y, R)
+    train = _cached_training(Y, R, rng)
+    controls = {
+        **_model_sliders(lambda_, alpha, k),
+        "epochs": _selection_slider("epochs", EPOCH_CHOICES, epochs),
+    }
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        start = time.perf_counter()
+        res = train(values["lambda_"], values["alpha"], values["k"], values["epochs"])
+        compute = time.perf_counter() - start
+        print(("WARNING: " if res.diverged else "") + res.message)
+        fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=(1, 1.3))
+        plot_training_summary(axes, res, Y, R, movies, users)
+        fig.tight_layout()
+        _show(fig)
+        return {"result": res, "compute_seconds": compute}
+
+    return Explorer(controls, draw, height="330px")
+
+
+def factor_explorer(
+    Y: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    rng: np.random.Generator,
+    lambda_: float = 0.3,
+    alpha: float = 0.03,
+    k: int = 2,
+    epochs: int = 600,
+    snapshot_every: int = 20,
+    movie_colors: Sequence[str] | None = None,
+    user_colors: Sequence[str] | None = None,
+) -> Explorer:
+    """Watch the factors move: the movie and user feature spaces through training.
+
+    Taught in 04_visualization. Sliders for lambda, alpha and k choose a training run
+    (cached); the epoch scrubber and its Play button step through the saved snapshots,
+    drawn on fixed axes so that only the points move.
+
+    Parameters
+    ----------
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    rng : np.random.Generator
+        Gives the seed of the starting values.
+    lambda_, alpha, k
+        Starting slider values.
+    epochs : int, default 600
+        Epochs of each training run.
+    snapshot_every : int, default 20
+        Epochs between snapshots (frames of the scrubber).
+    movie_colors, user_colors : sequence of str, optional
+        A colour per movie and per user.
+
+    Returns
+    -------
+    Explorer
+        Controls ``lambda_``, ``alpha``, ``k`` and ``frame`` (the scrubber); ``state``
+        holds the ``snapshot`` shown and the ``result``.
+    """
+    Y, R = validate.ratings(Y, R)
+    epochs = validate.integer("epochs", epochs, 1, "number of gradient steps")
+    snapshot_every = validate.integer("snapshot_every", snapshot_every, 1, "epochs between snapshots", epochs)
+    train = _cached_training(Y, R, rng, snapshot_every)
+    n_frames = len(range(0, epochs + 1, snapshot_every)) + (epochs % snapshot_every > 0)
+    frame = widgets.IntSlider(
+        value=n_frames - 1,
+        min=0,
+        max=n_frames - 1,
+        description="snapshot",
+        continuous_update=False,
+        **_LAYOUT,
+    )
+    play = widgets.Play(
+        value=n_frames - 1, min=0, max=n_frames - 1, interval=PLAY_INTERVAL_MS, description="Play"
+    )
+    widgets.jslink((play, "value"), (frame, "value"))
+    controls = {**_model_sliders(lambda_, alpha, k), "frame": frame}
+    shown_run: list[tuple[float, float, int] | None] = [None]
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        start = time.perf_counter()
+        run = (values["lambda_"], values["alpha"], values["k"])
+        res = train(*run, epochs)
+        compute = time.perf_counter() - start
+        last = len(res.snapshots) - 1
+        index = min(values["frame"], last)
+        if run != shown_run[0]:  # a new run starts at its trained state
+            shown_run[0], index = run, last
+        if frame.max != last:  # a diverged run has fewer snapshots
+            play.max = frame.max = last
+        if frame.value != index:
+            play.value = frame.value = index
+        snap = res.snapshots[index]
+        print(("WARNING: " if res.diverged else "") + res.message)
+        print(f"snapshot {index} of {last}: epoch {snap.epoch}, J = {snap.cost:.2f}")
+        lim = 1.15 * max(
+            max(float(np.max(np.abs(s.X[:, :2]))), float(np.max(np.abs(s.W[:, :2])))) for s in res.snapshots
+        )
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
+        plot_factors(axes, snap.X, snap.W, movies, users, movie_colors, user_colors, lim=lim)
+        fig.tight_layout()
+        _show(fig)
+        return {"snapshot": snap, "result": res, "compute_seconds": compute}
+
+    return Explorer(controls, draw, height="420px", extra=[play])
+
+
+def movielens_explorer(
+    train: mh.Ratings,
+    test: mh.Ratings,
+    n_movies: int,
+    n_users: int,
+    rng: np.random.Generator,
+    runs: dict[tuple[float, int], mh.RatingsModel] | None = None,
+    lambdas: Sequence[float] = MOVIELENS_LAMBDAS,
+    ks: Sequence[int] = MOVIELENS_KS,
+    lambda_: float = 10.0,
+    k: int = 10,
+    alpha: float = 0.5,
+    epochs: int = 100,
+    shrink: float = 3.0,
+    baselines: dict[str, float] | None = None,
+) -> Explorer:
+    """Sliders for lambda and k over trained MovieLens models: train and test RMSE.
+
+    Taught in 05_movielens. ``runs`` is a cache of models by ``(lambda_, k)`` (the
+    notebook passes the runs of its sweeps); a setting not yet in it is trained once
+    (about a second) and added.
+
+    Parameters
+    ----------
+    train, test : Ratings
+        Training and held-out ratings.
+    n_movies, n_users : int
+    rng : np.random.Generator
+        Gives the seed of the starting values of new runs.
+    runs : dict, optional
+        Cache of :class:`mh.RatingsModel` by ``(lambda_, k)``; filled as the sliders move.
+    lambdas, ks : sequences
+        The values the sliders offer.
+    lambda_, k : starting values
+    alpha, epochs, shrink
+        Training settings of new runs (see :func:`fit_ratings`).
+    baselines : dict of str to float, optional
+        Test RMSE of simpler predictors, drawn as reference lines.
+
+    Returns
+    -------
+    Explorer
+        Controls ``lambda_`` and ``k``; ``state`` holds ``model``, ``train_rmse`` and
+        ``test_rmse``.
+    """
+    seed = int(validate.generator(rng).integers(2**32))
+    runs = {} if runs is None else runs
+    controls = {
+        "lambda_": _selection_slider("lambda", lambdas, lambda_),
+        "k": _selection_slider("k", ks, k),
+    }
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        key = (values["lambda_"], values["k"])
+        if key not in runs:
+            rng = np.random.default_rng(seed)
+            runs[key] = mh.fit_ratings(
+                train, n_movies, n_users, key[1], alpha, key[0], epochs, rng, shrink=shrink
+            )
+        model = runs[key]
+        if model.diverged:
+            print("WARNING: " + model.message)
+            return {"model": model, "train_rmse": math.nan, "test_rmse": math.nan}
+        train_rmse = mh.rmse(model.predict(train.users, train.movies), train.ratings)
+        test_rmse = mh.rmse(model.predict(test.users, test.movies), test.ratings)
+        print(f"lambda = {key[0]:g}, k = {key[1]}: train RMSE {train_rmse:.3f}, test RMSE {test_rmse:.3f}")
+        fig, ax = plt.subplots(figsize=(7, 3.4))
+        plot_rmse_bars(ax, train_rmse, test_rmse, baselines, title=f"lambda = {key[0]:g}, k = {key[1]}")
+        fig.tight_layout()
+        _show(fig)
+        return {"model": model, "train_rmse": train_rmse, "test_rmse": test_rmse}
+
+    return Explorer(controls, draw, height="300px")
+
+
+def new_user_explorer(
+    model: mh.RatingsModel,
+    titles: Sequence[str],
+    to_rate: Sequence[int],
+    counts: np.ndarray,
+    min_ratings: int = 20,
+    top: int = 10,
+    lambda_: float | None = None,
+) -> Explorer:
+    """Rate a few movies: a slider per movie, and recommendations by fold-in.
+
+    Taught in 05_movielens. Each slider is "not seen" or 0.5 to 5 stars; every change
+    solves the new user's preferences with the movie features fixed (:func:`fold_in`) and
+    lists the top movies (:func:`recommend`).
+
+    Parameters
+    ----------
+    model : mh.RatingsModel
+    titles : sequence of str, length n_movies
+    to_rate : sequence of int
+        Movies offered for rating.
+    counts : np.ndarray of int, shape (n_movies,)
+        Ratings per movie in training (for the minimum-ratings filter).
+    min_ratings, top : int
+        See :func:`recommend`.
+    lambda_ : float, optional
+        Regularization of the fold-in (see :func:`fold_in`); defaults to the model's.
+
+    Returns
+    -------
+    Explorer
+        One control per offered movie (named ``movie_<index>``); ``state`` holds
+        ``recommended`` (movie indices) and ``predicted``.
+    """
+    options = [("not seen" if s == 0 else f"{s:g}", s) for s in STAR_CHOICES]
+    controls = {
+        f"movie_{i}": widgets.SelectionSlider(
+            options=options,
+            value=0.0,
+            description=titles[i][:28],
+            continuous_update=False,
+            style={"description_width": "200px"},
+            layout=widgets.Layout(width="400px"),
+        )
+        for i in to_rate
+    }
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        rated = [(int(name.split("_")[1]), v) for name, v in values.items() if v > 0]
+        movies = np.array([m for m, _ in rated], dtype=int)
+        stars = np.array([v for _, v in rated], dtype=float)
+        w, b = mh.fold_in(model, movies, stars, lambda_)
+        best, predicted = mh.recommend(model, w, b, movies, counts, min_ratings, top)
+        print(
+            f"You rated {len(rated)} movie(s). Recommended for you:"
+            if rated
+            else "Rate a few movies to get recommendations. With no ratings, the best-rated movies:"
+        )
+        for rank, (i, p) in enumerate(zip(best, predicted), start=1):
+            print(f"{rank:3}. {p:.1f}  {titles[i]}")
+        return {"recommended": best, "predicted": predicted, "w": w, "b": b}
+
+    return Explorer(controls, draw, height="260px")

@@ -1,0 +1,488 @@
+"""Plots and text tables of the series: one palette, one style, ax in and ax out.
+
+Every ``plot_*`` function draws into the ``ax`` (or pair of axes) it is given and returns
+it, so a notebook can combine and decorate them. :func:`set_style` applies the series'
+look; nothing is styled on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import matplotlib as mpl
+import numpy as np
+from cycler import cycler
+from matplotlib.patches import Rectangle
+
+from mlite_support import validate
+
+if TYPE_CHECKING:  # pragma: no cover - type hints only
+    from matplotlib.axes import Axes
+
+    from mlite_helpers import TrainResult
+
+#: Colour-blind-safe colours (Okabe-Ito) used by every plot in the series.
+PALETTE: dict[str, str] = {
+    "observed": "#000000",
+    "predicted": "#0072B2",
+    "train": "#0072B2",
+    "test": "#D55E00",
+    "romance": "#CC79A7",
+    "action": "#009E73",
+    "neutral": "#999999",
+    "highlight": "#E69F00",
+}
+
+
+def ratings_table(Y: np.ndarray, movies: Sequence[str], users: Sequence[str]) -> str:
+    """A plain-text table of ratings, ``?`` where not rated.
+
+    Taught in 01_cost_function.
+
+    Parameters
+    ----------
+    Y : np.ndarray, shape (n_movies, n_users)
+        Ratings, NaN where not rated.
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+
+    Returns
+    -------
+    str
+        The table, one line per movie.
+    """
+    Y = validate.float_array("Y", Y, "(n_movies, n_users)")
+    if Y.shape != (len(movies), len(users)):
+        raise ValueError(f"Y has shape {Y.shape} but there are {len(movies)} movies and {len(users)} users.")
+    title_width = max(len(m) for m in movies)
+    width = max(len(u) for u in users) + 2
+    lines = [" " * title_width + "".join(f"{u:>{width}}" for u in users)]
+    for title, row in zip(movies, Y):
+        cells = "".join(f"{'?' if np.isnan(v) else f'{v:g}':>{width}}" for v in row)
+        lines.append(f"{title:<{title_width}}{cells}")
+    return "\n".join(lines)
+
+
+def predictions_table(
+    Y_pred: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    Y: np.ndarray | None = None,
+    decimals: int = 1,
+) -> str:
+    """A plain-text table of predicted ratings; observed ratings shown beside them.
+
+    Taught in 03_training. A cell reads ``4.9`` where the user did not rate the movie and
+    ``4.9 (5)`` where they did, the observed rating in brackets.
+
+    Parameters
+    ----------
+    Y_pred : np.ndarray, shape (n_movies, n_users)
+        Predicted ratings.
+    R : np.ndarray, shape (n_movies, n_users)
+        1 where rated, 0 elsewhere.
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    Y : np.ndarray, shape (n_movies, n_users), optional
+        Observed ratings to show in brackets where R = 1.
+    decimals : int, default 1
+        Decimals of the predictions.
+
+    Returns
+    -------
+    str
+        The table, one line per movie.
+    """
+    Y_pred = validate.float_array("Y_pred", Y_pred, "(n_movies, n_users)")
+    R = validate.float_array("R", R, "(n_movies, n_users)")
+    if Y_pred.shape != R.shape or Y_pred.shape != (len(movies), len(users)):
+        raise ValueError(
+            f"Y_pred {Y_pred.shape}, R {R.shape}, {len(movies)} movies and {len(users)} users "
+            "do not fit together: all must be (n_movies, n_users)."
+        )
+    title_width = max(len(m) for m in movies)
+    cells = []
+    for i in range(len(movies)):
+        row = []
+        for j in range(len(users)):
+            text = f"{round(float(Y_pred[i, j]), decimals) + 0.0:.{decimals}f}"  # no "-0.0"
+            if Y is not None and R[i, j] == 1:
+                text += f" ({Y[i, j]:g})"
+            row.append(text)
+        cells.append(row)
+    width = max([len(u) for u in users] + [len(c) for row in cells for c in row]) + 2
+    lines = [" " * title_width + "".join(f"{u:>{width}}" for u in users)]
+    for title, row in zip(movies, cells):
+        lines.append(f"{title:<{title_width}}" + "".join(f"{c:>{width}}" for c in row))
+    return "\n".join(lines)
+
+
+def set_style() -> None:
+    """Apply the series' plot style (call it once in a notebook's setup cell).
+
+    Sets matplotlib's rcParams (sizes, grid, the :data:`PALETTE` colour cycle) and, inside
+    IPython, stores inline figures as PNG without the matplotlib version in their metadata,
+    so re-running a notebook does not rewrite every image.
+    """
+
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (6.4, 4.0),
+            "figure.dpi": 80,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": "medium",
+            "axes.prop_cycle": cycler(
+                color=[PALETTE[c] for c in ("train", "test", "action", "romance", "highlight")]
+            ),
+            "legend.frameon": False,
+            "image.cmap": "viridis",
+        }
+    )
+    try:
+        from IPython import get_ipython  # only inside IPython, where it exists
+    except ImportError:  # pragma: no cover - IPython ships with Jupyter
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "run_line_magic"):
+        shell.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+        shell.run_line_magic(
+            "config",
+            "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Software': None}}",
+        )
+
+
+def plot_cost_history(
+    ax: Axes, cost_history: np.ndarray, label: str | None = None, color: str | None = None, log: bool = True
+) -> Axes:
+    """Plot J against the epoch.
+
+    Taught in 03_training.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    cost_history : np.ndarray, shape (epochs_run + 1,)
+        J before training and after every step, as in ``TrainResult.cost_history``.
+    label : str, optional
+        Legend label.
+    color : str, optional
+        Line colour; defaults to the "train" colour.
+    log : bool, default True
+        Log scale on the J axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+    history = np.asarray(cost_history, dtype=float)
+    ax.plot(np.arange(history.size), history, label=label, color=color or PALETTE["train"])
+    if log and np.all(history > 0):
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cost J")
+    if label is not None:
+        ax.legend()
+    return ax
+
+
+def plot_feature_space(
+    ax: Axes,
+    F: np.ndarray,
+    labels: Sequence[str],
+    title: str = "",
+    colors: Sequence[str] | None = None,
+    lim: float | None = None,
+    xlabel: str = "feature 1",
+    ylabel: str = "feature 2",
+) -> Axes:
+    """Scatter the first two columns of a feature matrix, one labelled point per row.
+
+    Taught in 04_visualization. Use it for movies (X) and for users (W). With k = 1 the
+    points lie on the horizontal axis.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    F : np.ndarray, shape (n_items, k)
+        Features of the items (X for movies, W for users).
+    labels : sequence of str, length n_items
+        One label per point.
+    title : str, optional
+    colors : sequence of str, length n_items, optional
+        One colour per point; defaults to the "predicted" colour.
+    lim : float, optional
+        Fix both axes to ``[-lim, lim]`` (so animations do not rescale).
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+    F = validate.float_array("F", F, "(n_items, k)")
+    if F.ndim != 2:
+        raise ValueError(f"F must be 2-D with shape (n_items, k), got shape {F.shape}.")
+    if F.shape[0] != len(labels):
+        raise ValueError(f"F has {F.shape[0]} rows but {len(labels)} labels were given.")
+    x = F[:, 0]
+    y = F[:, 1] if F.shape[1] > 1 else np.zeros_like(x)
+    cols = list(colors) if colors is not None else [PALETTE["predicted"]] * len(x)
+    ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
+    ax.axvline(0, color=PALETTE["neutral"], lw=0.8)
+    ax.scatter(x, y, c=cols, s=60, zorder=3)
+    span = max(float(np.ptp(x)), float(np.ptp(y)), lim or 0.0, 1e-9)
+    for n, (xi, yi, text) in enumerate(zip(x, y, labels)):
+        # stagger the labels of points that (nearly) coincide, so that each stays readable
+        # (labels run to the right, so "near" is a wide, flat box around the point)
+        crowd = int(np.sum((np.abs(y[:n] - yi) < 0.07 * span) & (np.abs(x[:n] - xi) < 0.5 * span)))
+        ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(6, 4 - 11 * crowd), fontsize=9)
+    if lim is not None:
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal", adjustable="datalim" if lim is None else "box")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel if F.shape[1] > 1 else "(k = 1: one feature only)")
+    ax.set_title(title)
+    return ax
+
+
+def plot_ratings_heatmap(
+    ax: Axes,
+    Y_pred: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    Y: np.ndarray | None = None,
+    title: str = "predicted ratings",
+    vmin: float = 0.0,
+    vmax: float = 5.0,
+) -> Axes:
+    """Heatmap of predicted ratings; observed cells framed and their rating shown.
+
+    Taught in 04_visualization. Each cell shows the prediction; where the user rated the
+    movie the cell is framed in black and the observed rating follows in brackets.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    Y_pred : np.ndarray, shape (n_movies, n_users)
+        Predicted ratings.
+    R : np.ndarray, shape (n_movies, n_users)
+        1 where rated, 0 elsewhere.
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    Y : np.ndarray, shape (n_movies, n_users), optional
+        Observed ratings, shown in brackets where R = 1.
+    title : str, optional
+    vmin, vmax : float
+        Colour scale limits (stars).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+
+    Y_pred = validate.float_array("Y_pred", Y_pred, "(n_movies, n_users)")
+    R = validate.float_array("R", R, "(n_movies, n_users)")
+    if Y_pred.shape != R.shape or Y_pred.shape != (len(movies), len(users)):
+        raise ValueError(
+            f"Y_pred {Y_pred.shape}, R {R.shape}, {len(movies)} movies and {len(users)} users "
+            "do not fit together: all must be (n_movies, n_users)."
+        )
+    ax.imshow(Y_pred, cmap="viridis", vmin=vmin, vmax=vmax, aspect="auto")
+    ax.grid(False)
+    for i in range(Y_pred.shape[0]):
+        for j in range(Y_pred.shape[1]):
+            value = Y_pred[i, j]
+            text = f"{round(float(value), 1) + 0.0:.1f}"
+            if R[i, j] == 1:
+                if Y is not None:
+                    text += f"\n({Y[i, j]:g})"
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="black", lw=2))
+            shade = (value - vmin) / (vmax - vmin) if vmax > vmin else 0.5
+            ax.text(
+                j, i, text, ha="center", va="center", fontsize=9, color="black" if shade > 0.6 else "white"
+            )
+    ax.set_xticks(range(len(users)), labels=list(users))
+    ax.set_yticks(range(len(movies)), labels=list(movies))
+    ax.set_title(title)
+    return ax
+
+
+def plot_movie_predictions(
+    ax: Axes,
+    y_hat: np.ndarray,
+    y: np.ndarray,
+    r: np.ndarray,
+    users: Sequence[str],
+    title: str = "",
+) -> Axes:
+    """Bars of one movie's predicted ratings, dots for the ratings users gave.
+
+    Taught in 01_cost_function ("be the optimizer").
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    y_hat : np.ndarray, shape (n_users,)
+        Predicted ratings of the movie.
+    y : np.ndarray, shape (n_users,)
+        Observed ratings (any value where ``r`` is 0).
+    r : np.ndarray, shape (n_users,)
+        1 where the user rated the movie.
+    users : sequence of str, length n_users
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+    y_hat = validate.float_array("y_hat", y_hat, "(n_users,)")
+    rated = validate.float_array("r", r, "(n_users,)") == 1
+    y = np.where(rated, validate.float_array("y", y, "(n_users,)"), 0.0)
+    if not (y_hat.shape == y.shape == rated.shape == (len(users),)):
+        raise ValueError(f"y_hat, y and r must all have shape (n_users,) = ({len(users)},).")
+    positions = np.arange(len(users))
+    ax.bar(positions, y_hat, color=PALETTE["predicted"], alpha=0.8, label="predicted")
+    ax.scatter(positions[rated], y[rated], color=PALETTE["observed"], zorder=3, s=60, label="rated")
+    for p in positions[~rated]:
+        ax.text(p, 5.6, "not rated", ha="center", fontsize=8, color=PALETTE["neutral"])
+    ax.set_xticks(positions, labels=list(users))
+    ax.set_ylim(-2, 6.2)
+    ax.set_ylabel("stars")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_training_summary(
+    axes: Sequence[Axes],
+    result: TrainResult,
+    Y: np.ndarray,
+    R: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+) -> Sequence[Axes]:
+    """The cost curve and the predicted-ratings heatmap of one training run.
+
+    Taught in 03_training; the training explorer draws the same two panels. A diverged
+    run shows its cost up to the divergence and a message instead of predictions.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib.axes.Axes
+        Where to draw the cost curve and the heatmap.
+    result : TrainResult
+        What :func:`gradient_descent` returned.
+    Y : np.ndarray, shape (n_movies, n_users)
+    R : np.ndarray, shape (n_movies, n_users)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+
+    Returns
+    -------
+    pair of matplotlib.axes.Axes
+        The same ``axes``.
+    """
+    ax_cost, ax_pred = axes
+    color = PALETTE["test"] if result.diverged else PALETTE["train"]
+    plot_cost_history(ax_cost, result.cost_history, color=color)
+    ax_cost.set_title("cost J during training" + (" (diverged)" if result.diverged else ""))
+    if result.diverged:
+        ax_pred.axis("off")
+        ax_pred.text(
+            0.5,
+            0.5,
+            "no predictions:\ntraining diverged.\nLower alpha.",
+            ha="center",
+            va="center",
+            fontsize=13,
+            color=PALETTE["test"],
+        )
+    else:
+        plot_ratings_heatmap(
+            ax_pred, result.predict(), R, movies, users, Y=Y, title="predicted ratings (framed: rated)"
+        )
+    return axes
+
+
+def plot_factors(
+    axes: Sequence[Axes],
+    X: np.ndarray,
+    W: np.ndarray,
+    movies: Sequence[str],
+    users: Sequence[str],
+    movie_colors: Sequence[str] | None = None,
+    user_colors: Sequence[str] | None = None,
+    lim: float | None = None,
+) -> Sequence[Axes]:
+    """The movie feature space and the user preference space side by side.
+
+    Taught in 04_visualization; the factor explorer draws the same two panels.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib.axes.Axes
+    X : np.ndarray, shape (n_movies, k)
+    W : np.ndarray, shape (n_users, k)
+    movies : sequence of str, length n_movies
+    users : sequence of str, length n_users
+    movie_colors, user_colors : sequence of str, optional
+    lim : float, optional
+        Fix all axes to ``[-lim, lim]``; by default both panels share one limit that fits.
+
+    Returns
+    -------
+    pair of matplotlib.axes.Axes
+        The same ``axes``.
+    """
+    ax_x, ax_w = axes
+    if lim is None:
+        lim = 1.15 * max(float(np.max(np.abs(X[:, :2]))), float(np.max(np.abs(W[:, :2]))), 1e-3)
+    plot_feature_space(ax_x, X, movies, title="movies: x(i)", colors=movie_colors, lim=lim)
+    plot_feature_space(ax_w, W, users, title="users: w(j)", colors=user_colors, lim=lim)
+    return axes
+
+
+def plot_rmse_bars(
+    ax: Axes, train_rmse: float, test_rmse: float, baselines: dict[str, float] | None = None, title: str = ""
+) -> Axes:
+    """Train and test RMSE as bars, with simpler predictors' test RMSE as dashed lines.
+
+    Taught in 05_movielens; the MovieLens explorer draws the same picture.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    train_rmse, test_rmse : float
+        Errors of the model, in stars.
+    baselines : dict of str to float, optional
+        Test RMSE of simpler predictors, by name.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+    ax.barh(["test", "train"], [test_rmse, train_rmse], color=[PALETTE["test"], PALETTE["train"]])
+    for name, value in (baselines or {}).items():
+        ax.axvline(value, color=PALETTE["neutral"], ls="--", lw=1)
+        ax.text(value, 1.45, name, rotation=90, va="top", ha="right", fontsize=8)
+    ax.set_xlim(0.4, 1.1)
+    ax.set_xlabel("RMSE (stars)")
+    ax.set_title(title)
+    return ax
