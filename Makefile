@@ -10,13 +10,14 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help lab test lint nbrun bench clean
+.PHONY: help lab test lint notebooks nbrun bench clean
 
 help:
 	@echo "make lab    - set up .venv and open the notebooks in JupyterLab"
 	@echo "make test   - set up .venv (with test tools) and run every test, notebooks included"
 	@echo "make lint   - ruff check and ruff format --check"
-	@echo "make nbrun  - re-execute every notebook in a fresh kernel and save it with its outputs"
+	@echo "make notebooks - re-execute every notebook in a fresh kernel, save it with its outputs,"
+	@echo "                 and regenerate the README table and the previous/next links"
 	@echo "make bench  - run the benchmarks (timings, accuracy against Surprise, scaling); writes benchmarks/RESULTS.md"
 
 $(BIN)/python:
@@ -40,9 +41,14 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/notebook_index.py --check
 
-nbrun: $(VENV)/.installed-test
-	$(BIN)/python scripts/run_notebooks.py
+NB ?=
+notebooks: $(VENV)/.installed-test
+	$(BIN)/python scripts/notebook_index.py
+	$(BIN)/python scripts/run_notebooks.py $(NB)
+
+nbrun: notebooks
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

@@ -10,12 +10,16 @@ only their text changes, so no notebook needs re-executing. Each notebook's titl
 first heading of its first cell ("# 01 · The cost function"), its time the line
 "**Estimated time:** N minutes", its one-line
 description the notebook metadata field `mlite.summary`.
+
+The table gets a "run it on Binder" column only once `[tool.mlite] binder-repo` in
+pyproject.toml names the public GitHub repository (owner/name) that Binder builds.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -24,8 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 START, END = "<!-- notebook-table:start -->", "<!-- notebook-table:end -->"
-#: The public GitHub repository (owner/name) that Binder builds; the badges point there.
-BINDER_REPO = "movielens-lite/movielens-lite"
+#: The public GitHub repository (owner/name) that Binder builds, from pyproject.toml; empty
+#: until the repository is published, and then the README table has no Binder column.
+BINDER_REPO: str = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mlite"]["binder-repo"]
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 
 
 def notebook_paths() -> list[Path]:
@@ -50,14 +56,18 @@ def describe(path: Path) -> dict[str, str]:
     }
 
 
+def binder_cell(file: str) -> str:
+    url = f"https://mybinder.org/v2/gh/{BINDER_REPO}/HEAD?urlpath=lab/tree/notebooks/{file}"
+    return f" [![Binder]({BINDER_BADGE})]({url}) |"
+
+
 def table(infos: list[dict[str, str]]) -> str:
-    lines = [
-        "| notebook | what it teaches | time | run it on Binder |",
-        "|---|---|---|---|",
-    ]
+    binder = " run it on Binder |" if BINDER_REPO else ""
+    lines = [f"| notebook | what it teaches | time |{binder}", "|---|---|---|" + ("---|" if binder else "")]
     for info in infos:
         lines.append(
             f"| [{info['title']}](notebooks/{info['file']}) | {info['learn']} | {info['minutes']} min |"
+            + (binder_cell(info["file"]) if BINDER_REPO else "")
         )
     total = sum(int(i["minutes"]) for i in infos)
     lines.append(f"\nAbout {total} minutes in all.")

@@ -58,3 +58,29 @@ def test_test_tools_stay_out_of_runtime_requirements():
 def test_design_card_packages_are_required():
     runtime = {_split(r)[0] for r in _pyproject()["project"]["dependencies"]}
     assert {"numpy", "matplotlib", "jupyterlab", "ipywidgets"} <= runtime
+
+
+def test_min_versions_match_the_declared_floors():
+    from mlite_support.versions import MIN_VERSIONS
+
+    floors = {}
+    for requirement in _pyproject()["project"]["dependencies"]:
+        name, spec = _split(requirement)
+        match = re.search(r">=([0-9.]+)", spec)
+        if match:
+            floors[name] = match.group(1)
+    for package, needed in MIN_VERSIONS.items():
+        assert floors.get(package) == needed, (
+            f"{package}: setup cell says {needed}, pyproject {floors.get(package)}"
+        )
+
+
+def test_pre_commit_runs_ruff_and_the_index_check():
+    hooks = [
+        hook
+        for repo in yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"]
+        for hook in repo["hooks"]
+    ]
+    entries = " ".join(hook["entry"] for hook in hooks)
+    assert "ruff check" in entries and "ruff format --check" in entries
+    assert "scripts/notebook_index.py --check" in entries

@@ -184,3 +184,16 @@ def test_taught_alignment_is_a_rotation():
     X_al, W_al = TAUGHT["align_to"](res.X, res.W, 0)
     np.testing.assert_allclose(X_al @ W_al.T, res.X @ res.W.T, atol=1e-12)
     assert abs(X_al[0, 1]) < 1e-12 and X_al[0, 0] > 0
+
+
+def test_binder_column_only_with_a_repository(monkeypatch):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import notebook_index
+
+    infos = [{"file": "01_x.ipynb", "title": "01 · X", "minutes": "5", "learn": "y"}]
+    monkeypatch.setattr(notebook_index, "BINDER_REPO", "")
+    assert "Binder" not in notebook_index.table(infos)
+    monkeypatch.setattr(notebook_index, "BINDER_REPO", "owner/repo")
+    lines = notebook_index.table(infos).splitlines()
+    assert "mybinder.org/v2/gh/owner/repo/HEAD?urlpath=lab/tree/notebooks/01_x.ipynb" in lines[2]
+    assert lines[0].count("|") == lines[1].count("|") == lines[2].count("|") == 5, "no empty column"
