@@ -93,32 +93,33 @@ _COMMON_HINTS: tuple[tuple[Any, str, str], ...] = (
     ),
 )
 
-_LIBRARY_DIRS = tuple(
+_OURS = (str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1] / "mlite_helpers.py"))
+_NOT_THE_READERS = _OURS + tuple(
     {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
-    | {str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1] / "mlite_helpers.py")}
 )
-
-
-def _reader_frame(err: BaseException) -> traceback.FrameSummary | None:
-    """The innermost frame of the reader's own code (not NumPy's, Python's or ours)."""
-    frames = traceback.extract_tb(err.__traceback__)[1:]  # [0] is _call, which called the reader
-    mine = [f for f in frames if not str(Path(f.filename).resolve()).startswith(_LIBRARY_DIRS)]
-    return mine[-1] if mine else None
+_HELPER_REJECTED = (
+    "a helper of mh rejected its arguments: the message says which argument and how to fix it. Compare "
+    "your call with the helper's parameters (e.g. mh.gradients? shows them)."
+)
 
 
 def _explain(err: Exception, hints: tuple[tuple[Any, str, str], ...]) -> str:
     """Which exception, where in the reader's code, and its probable cause."""
-    frame = _reader_frame(err)
-    where = f" in {frame.name}" if frame else ""
-    if frame and frame.line:
-        where += f", at the line `{frame.line.strip()}`"
+    frames = traceback.extract_tb(err.__traceback__)[1:]  # [0] is _call, which called the reader
+    mine = [f for f in frames if not str(Path(f.filename).resolve()).startswith(_NOT_THE_READERS)]
+    where = f" in {mine[-1].name}" if mine else ""
+    if mine and mine[-1].line:
+        where += f", at the line `{mine[-1].line.strip()}`"
     text = str(err).strip().splitlines()[0] if str(err).strip() else "(no message)"
     text = text if len(text) <= 200 else text[:197] + "..."
-    cause = next(
-        hint
-        for types, pattern, hint in (*hints, *_COMMON_HINTS)
-        if isinstance(err, types) and re.search(pattern, str(err), re.IGNORECASE)
-    )
+    if frames and str(Path(frames[-1].filename).resolve()).startswith(_OURS):
+        cause = _HELPER_REJECTED  # raised by the argument checks of mh.<function>
+    else:
+        cause = next(
+            hint
+            for types, pattern, hint in (*hints, *_COMMON_HINTS)
+            if isinstance(err, types) and re.search(pattern, str(err), re.IGNORECASE)
+        )
     return f"your function raised {type(err).__name__}{where}:\n  {text}\nProbable cause: {cause}"
 
 
@@ -793,10 +794,10 @@ def _rotation_fallback(f: Facts, got: tuple[np.ndarray, np.ndarray]) -> str:
 _ROTATION = _Checker(
     cases=_ROTATION_CASES,
     facts=_rotation_facts,
-    correct=(
+    correct=(  # either way round: Q and Q.T (a rotation by -theta) are both accepted
         lambda f: _both(f, _rotation(f.theta)),
         lambda f: _both(f, _rotation(f.theta).T),
-    ),  # either way round
+    ),
     mistakes=_ROTATION_MISTAKES,
     outputs=("X_rot", "W_rot"),
     returns="X_rot, W_rot",

@@ -227,6 +227,10 @@ def cost_returns_matrix(X, W, b, Y, R, lambda_):
     return 0.5 * _e(X, W, b, Y, R) ** 2 + _penalty(X, W, lambda_)
 
 
+def cost_numpy_not_imported(X, W, b, Y, R, lambda_):
+    return numpy.sum(X)  # noqa: F821
+
+
 def cost_stub(X, W, b, Y, R, lambda_):
     # YOUR CODE HERE: compute and return J
     raise NotImplementedError
@@ -274,6 +278,7 @@ COST_TABLE = [
     (cost_W_column, "raised ValueError in cost_W_column"),
     (cost_i_j_swapped, "Are i and j swapped"),
     (cost_returns_matrix, "returned an array of shape (4, 3), not one number"),
+    (cost_numpy_not_imported, "a name is used that is not defined: check its spelling (numpy is np"),
     (cost_stub, exercises.NOT_IMPLEMENTED),
     (cost_no_return, "returned None: did you forget `return J`?"),
     (cost_off_by_one, "compare your code with the formula of J term by term"),
@@ -579,6 +584,11 @@ def step_gradients_with_alpha(X, W, b, Y, R, alpha, lambda_):
     return X - alpha * dX, W - alpha * dW, b - alpha * db
 
 
+def step_W_transposed_into_helper(X, W, b, Y, R, alpha, lambda_):
+    dX, dW, db = mh.gradients(X, W.T, b, Y, R, lambda_)
+    return X - alpha * dX, W - alpha * dW, b - alpha * db
+
+
 def step_returns_two(X, W, b, Y, R, alpha, lambda_):
     return step_solution(X, W, b, Y, R, alpha, lambda_)[:2]
 
@@ -606,6 +616,7 @@ STEP_TABLE = [
     (step_no_lambda, "without regularization"),
     (step_no_return, "in place is fine, but return them"),
     (step_gradients_with_alpha, "mh.gradients(X, W, b, Y, R, lambda_) takes six, without alpha"),
+    (step_W_transposed_into_helper, "a helper of mh rejected its arguments: the message says which argument"),
     (step_returns_two, "should return three arrays (new X, new W, new b), got 2 values"),
     (step_stub, exercises.NOT_IMPLEMENTED),
 ]
