@@ -1,369 +1,956 @@
 """Exercise checkers, one per notebook (the idea of Coursera's ``public_tests.py``).
 
-Each ``check_*`` runs a reader's function on small hand-computable cases, prints
-"correct!" or the likely mistake, and never raises, so the notebook keeps running.
+Each ``check_*`` runs a reader's function on small hand-computable cases and prints
+"correct!" or the likely mistake, followed by the case it failed on (inputs, expected value,
+the reader's value). It never raises, so the notebook keeps running.
+
+How a check works (:func:`_run`, shared by every checker): for each case, the reader's
+function is called on copies of the inputs; its result is compared with the correct answer;
+a wrong result is looked up in the checker's catalogue of typical mistakes, each entry a
+diagnosis in the notebook's words and a formula for the value that mistake gives. An
+exception is explained: which one, on which line, and its probable cause.
+
+To add a case or a mistake, edit the data at the top of the checker's section. A mistake is
+only recognized if its value differs from every other entry's on the first case where it is
+wrong (``tests/test_exercises.py`` checks that), so cases use sizes that all differ: the
+numbers of movies, users and ratings, k, and 2 (the 1/2 in the cost).
 """
 
 from __future__ import annotations
 
 import math
+import re
+import sysconfig
+import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
+Case = dict[str, Any]  # the reader's arguments by name, in the order of their function's parameters
+Facts = SimpleNamespace  # a case's inputs plus the quantities the catalogue formulas use
+Formula = Callable[[Facts], Any]
 
-def _exercise_cases() -> list[tuple[np.ndarray, ...]]:
-    """Two small problems whose costs can be checked by hand.
-
-    Case 1 has NaN in the unrated cells (as load_toy gives); case 2 has finite junk there,
-    so that "unrated entries included" shows up as a wrong number, not only as NaN.
-    """
-    X1 = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0]])
-    W1 = np.array([[1.0, 0.0], [-1.0, 2.0]])
-    b1 = np.array([0.5, -0.5])
-    Y1 = np.array([[2.0, 3.0], [np.nan, 1.0], [4.0, np.nan]])
-    R1 = (~np.isnan(Y1)).astype(float)
-    X2 = np.array([[0.3, -0.2, 1.0], [1.5, 0.4, -0.7]])
-    W2 = np.array([[0.2, 1.0, -0.5], [0.9, -0.3, 0.4], [-1.1, 0.6, 0.8]])
-    b2 = np.array([1.0, -0.25, 0.75])
-    Y2 = np.array([[4.0, 2.5, 9.0], [1.0, 7.0, 3.0]])
-    R2 = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]])
-    return [(X1, W1, b1, Y1, R1, 1.5), (X2, W2, b2, Y2, R2, 0.7)]
+NOT_IMPLEMENTED = "not implemented yet: replace the `raise NotImplementedError` with your code."
 
 
-def _cost_variants(
-    X: np.ndarray, W: np.ndarray, b: np.ndarray, Y: np.ndarray, R: np.ndarray, lambda_: float
-) -> dict[str, float]:
-    """Values a correct cost and typical wrong ones give on one case."""
-    Y0 = np.where(R == 1, Y, 0.0)
-    E = (X @ W.T + b - Y0) * R
-    sq = float(np.sum(E**2))
-    reg = float(np.sum(X**2) + np.sum(W**2))
-    n_rated = int(R.sum())
-    E_all = X @ W.T + b - np.nan_to_num(Y, nan=0.0)
-    E_nobias = (X @ W.T - Y0) * R
-    return {
-        "correct": sq / 2 + lambda_ / 2 * reg,
-        "the regularization term is added inside the loop, once per rating; add it once, after the loop": sq
-        / 2
-        + n_rated * lambda_ / 2 * reg,
-        "the regularization term is added once per user (inside the loop over users); add it "
-        "once, after the loops": sq / 2 + W.shape[0] * lambda_ / 2 * reg,
-        "the regularization term is added once per movie (inside the loop over movies); add it "
-        "once, after the loops": sq / 2 + X.shape[0] * lambda_ / 2 * reg,
-        "the squared error is halved twice (1/4 instead of 1/2)": sq / 4 + lambda_ / 2 * reg,
-        "the whole cost is halved twice": (sq / 2 + lambda_ / 2 * reg) / 2,
-        "the squared error is not multiplied by 1/2": sq + lambda_ / 2 * reg,
-        "the regularization term is not multiplied by lambda_/2 (it uses lambda_)": sq / 2 + lambda_ * reg,
-        "the regularization term is missing (did you multiply it by lambda_/2?)": sq / 2,
-        "the biases b are regularized; only X and W should be": sq / 2
-        + lambda_ / 2 * (reg + float(np.sum(b**2))),
-        "unrated entries are included; sum only where R = 1 (multiply the error by R)": 0.5
-        * float(np.sum(E_all**2))
-        + lambda_ / 2 * reg,
-        "the bias b(j) is missing from the prediction w(j).x(i) + b(j)": 0.5 * float(np.sum(E_nobias**2))
-        + lambda_ / 2 * reg,
-    }
+# ======================================================================================
+# Shared machinery: run the cases, diagnose, explain exceptions, show the failing case
+# ======================================================================================
 
 
-def _call_reader(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, str | None]:
-    """Call a reader's function; return (result, None) or (None, what went wrong)."""
-    try:
-        return fn(*(a.copy() if isinstance(a, np.ndarray) else a for a in args)), None
-    except NotImplementedError:
-        return None, "not implemented yet: replace the `raise NotImplementedError` with your code."
-    except Exception as err:  # noqa: BLE001 - a reader's bug must not stop the notebook
-        return None, f"your function raised {type(err).__name__}: {err}"
+@dataclass(frozen=True)
+class _Checker:
+    """Everything one exercise check needs; :func:`_run` does the rest."""
+
+    cases: tuple[Case, ...]
+    facts: Callable[[Case], Facts]  # also provides ``dims`` (size names, for shape messages)
+    correct: tuple[Formula, ...]  # every accepted answer; the first one is shown as "expected"
+    mistakes: tuple[tuple[str, Formula], ...]  # (diagnosis, value the mistake gives)
+    outputs: tuple[str, ...]  # names of the returned values: ("J",) or ("dX", "dW", "db")
+    returns: str  # the return statement's expression: "J", "dX, dW, db"
+    hints: tuple[tuple[Any, str, str], ...]  # (exception types, regex on the message, probable cause)
+    fallback: Callable[[Facts, Any], str]  # diagnosis when no catalogue entry matches
+    not_finite: str  # diagnosis for NaN or inf in a result; {name} is the output's name
+    success: str
+    none_hint: str = ""
 
 
-def _diagnose_cost(fn: Callable[..., Any]) -> tuple[bool, str]:
-    for case_no, case in enumerate(_exercise_cases(), start=1):
-        value, problem = _call_reader(fn, case)
-        if problem:
-            return False, problem
-        if value is None:
-            return False, "your function returned None: did you forget `return J`?"
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            return False, f"your function should return one number J, got {type(value).__name__}."
-        if math.isnan(value):
-            return False, (
-                "J is NaN: unrated entries (NaN in Y) are included. Sum only where R = 1, "
-                "e.g. with np.where(R == 1, Y, 0) or an `if R[i, j] == 1` test."
-            )
-        variants = _cost_variants(*case)
-        expected = variants.pop("correct")
-        if math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-9):
-            continue
-        for mistake, wrong in variants.items():
-            if math.isclose(value, wrong, rel_tol=1e-6, abs_tol=1e-9):
-                return False, f"not quite: {mistake}."
-        return False, (
-            f"not quite: on test case {case_no} J should be {expected:.4f}, your function "
-            f"gave {value:.4f}. Compare your code with the formula term by term."
+class _ResultError(Exception):
+    """A result that cannot be compared (exception, None, wrong type or shape, NaN)."""
+
+    def __init__(self, message: str, got: Any = None) -> None:
+        super().__init__(message)
+        self.message, self.got = message, got
+
+
+class _NotImplementedYetError(Exception):
+    """The reader has not replaced the ``raise NotImplementedError`` yet."""
+
+
+_COMMON_HINTS: tuple[tuple[Any, str, str], ...] = (
+    (NameError, "", "a name is used that is not defined: check its spelling (numpy is np, the helpers mh)."),
+    (AttributeError, "", "check the spelling of the function or attribute (np.sum, X.T, X.shape)."),
+    (
+        TypeError,
+        "positional argument|keyword argument",
+        "a function was called with the wrong number of arguments: compare the call with its definition.",
+    ),
+    (
+        TypeError,
+        "",
+        "a value of the wrong kind (a list, None or a function where a number or an array belongs).",
+    ),
+    (ZeroDivisionError, "", "a division by zero: check what the denominator counts."),
+    (
+        Exception,
+        "",
+        "read the message above, then print the shapes of the arrays on that line (e.g. print(X.shape)) "
+        "and compare them with the shapes in the notation table.",
+    ),
+)
+
+_OURS = (str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1] / "mlite_helpers.py"))
+_NOT_THE_READERS = _OURS + tuple(
+    {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+)
+_HELPER_REJECTED = (
+    "a helper of mh rejected its arguments: the message says which argument and how to fix it. Compare "
+    "your call with the helper's parameters (e.g. mh.gradients? shows them)."
+)
+
+
+def _explain(err: Exception, hints: tuple[tuple[Any, str, str], ...]) -> str:
+    """Which exception, where in the reader's code, and its probable cause."""
+    frames = traceback.extract_tb(err.__traceback__)[1:]  # [0] is _call, which called the reader
+    mine = [f for f in frames if not str(Path(f.filename).resolve()).startswith(_NOT_THE_READERS)]
+    where = f" in {mine[-1].name}" if mine else ""
+    if mine and mine[-1].line:
+        where += f", at the line `{mine[-1].line.strip()}`"
+    text = str(err).strip().splitlines()[0] if str(err).strip() else "(no message)"
+    text = text if len(text) <= 200 else text[:197] + "..."
+    if frames and str(Path(frames[-1].filename).resolve()).startswith(_OURS):
+        cause = _HELPER_REJECTED  # raised by the argument checks of mh.<function>
+    else:
+        cause = next(
+            hint
+            for types, pattern, hint in (*hints, *_COMMON_HINTS)
+            if isinstance(err, types) and re.search(pattern, str(err), re.IGNORECASE)
         )
-    return True, "correct! Your cost matches on every test case."
+    return f"your function raised {type(err).__name__}{where}:\n  {text}\nProbable cause: {cause}"
+
+
+def _call(fn: Callable[..., Any], case: Case, hints: tuple[tuple[Any, str, str], ...]) -> Any:
+    """Call the reader's function on writable copies of a case (the cases stay intact)."""
+    args = [np.array(value) if isinstance(value, np.ndarray) else value for value in case.values()]
+    try:
+        with np.errstate(all="ignore"):  # NaN and overflow are diagnosed, not warned about
+            return fn(*args)
+    except NotImplementedError:
+        raise _NotImplementedYetError from None
+    except Exception as err:  # noqa: BLE001 - a reader's bug must not stop the notebook
+        raise _ResultError(_explain(err, hints)) from None
+
+
+def _shape_text(shape: tuple[int, ...], dims: dict[str, int]) -> str:
+    """``(4, 2) = (n_movies, k)`` when every size has a name of its own, else ``(4, 2)``."""
+    names = {size: name for name, size in dims.items()}
+    if len(names) == len(dims) and shape and all(size in names for size in shape):
+        return f"{shape} = ({', '.join(names[size] for size in shape)}{',' if len(shape) == 1 else ''})"
+    return str(shape)
+
+
+def _read_number(result: Any, name: str, not_finite: str) -> float:
+    try:
+        values = np.asarray(result, dtype=float)
+    except Exception:  # noqa: BLE001 - anything that is not a number
+        raise _ResultError(
+            f"your function should return one number {name}, got {type(result).__name__}."
+        ) from None
+    if values.size != 1:
+        raise _ResultError(
+            f"your function returned an array of shape {values.shape}, not one number: {name} adds up "
+            "the squared errors of all ratings and the penalty into a single number (np.sum)."
+        )
+    value = float(values.reshape(()))
+    if not math.isfinite(value):
+        raise _ResultError(not_finite.format(name=name) + ".", value)
+    return value
+
+
+def _read_arrays(
+    result: Any, expected: tuple[np.ndarray, ...], checker: _Checker, dims: dict[str, int]
+) -> tuple[np.ndarray, ...]:
+    names = checker.outputs
+    count = ("two", "three")[len(names) - 2]
+    if not isinstance(result, (tuple, list)) or len(result) != len(names):
+        if isinstance(result, (tuple, list)):
+            got = f"{len(result)} values"
+        else:
+            got = (
+                f"one array of shape {result.shape}"
+                if isinstance(result, np.ndarray)
+                else type(result).__name__
+            )
+        raise _ResultError(f"your function should return {count} arrays ({', '.join(names)}), got {got}.")
+    arrays = []
+    for name, value, want in zip(names, result, expected):
+        try:
+            arrays.append(np.asarray(value, dtype=float))
+        except Exception:  # noqa: BLE001 - anything that is not an array of numbers
+            raise _ResultError(f"{name} should be an array of numbers, got {type(value).__name__}.") from None
+        got = arrays[-1].shape
+        if got != want.shape:
+            text = f"{name} has shape {_shape_text(got, dims)}, but {_shape_text(want.shape, dims)} is needed"
+            if got == want.shape[::-1]:
+                text += " (transposed?)"
+            for other, other_want in zip(names, expected):
+                if other != name and other_want.shape == got:
+                    text += f"; that is the shape of {other}: are {name} and {other} swapped?"
+            raise _ResultError(text if text.endswith("?") else text + ".")
+    for name, values in zip(names, arrays):
+        if not np.all(np.isfinite(values)):
+            raise _ResultError(checker.not_finite.format(name=name) + ".", tuple(arrays))
+    return tuple(arrays)
+
+
+def _same(got: Any, want: Any) -> bool:
+    """Equal up to rounding: numbers, or tuples of arrays of the same shapes."""
+    if isinstance(want, tuple):
+        return len(got) == len(want) and all(
+            g.shape == np.shape(w) and np.allclose(g, w, rtol=1e-6, atol=1e-9) for g, w in zip(got, want)
+        )
+    return math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def _fmt(value: Any) -> str:
+    """A number with at most 3 decimals, or an array on one line."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, separator=", ", threshold=200, formatter={"float_kind": _fmt})
+        return " ".join(text.split())
+    if isinstance(value, (float, np.floating)):
+        text = f"{value:.3f}".rstrip("0").rstrip(".") if math.isfinite(value) else str(float(value))
+        return "0" if text == "-0" else text
+    return str(value)
+
+
+def _show(case: Case, number: int, checker: _Checker, expected: Any, got: Any) -> str:
+    """The case a check failed on: its inputs, the expected value, the reader's value."""
+    lines = [f"The case it failed on (test case {number} of {len(checker.cases)}):"]
+    lines += [f"  {name} = {_fmt(value)}" for name, value in case.items()]
+    expected = expected if isinstance(expected, tuple) else (expected,)
+    gots = got if isinstance(got, tuple) else (got,)
+    for index, (name, want) in enumerate(zip(checker.outputs, expected)):
+        mine = gots[index] if got is not None else None
+        if mine is not None and np.shape(mine) == np.shape(want) and _same((np.asarray(mine),), (want,)):
+            continue  # a block that is right is not shown
+        lines.append(f"  expected {name} = {_fmt(want)}")
+        if mine is not None:
+            lines.append(f"      your {name} = {_fmt(mine)}")
+    return "\n".join(lines)
+
+
+def _run(checker: _Checker, fn: Callable[..., Any]) -> str:
+    """Check ``fn`` on every case; "correct!..." or the likely mistake with the failing case."""
+    for number, case in enumerate(checker.cases, start=1):
+        facts = checker.facts(case)
+        expected = checker.correct[0](facts)
+        try:
+            result = _call(fn, case, checker.hints)
+            if result is None:
+                raise _ResultError(
+                    f"your function returned None: did you forget `return {checker.returns}`?"
+                    + checker.none_hint
+                )
+            if len(checker.outputs) == 1:
+                got = _read_number(result, checker.outputs[0], checker.not_finite)
+            else:
+                got = _read_arrays(result, expected, checker, facts.dims)
+        except _NotImplementedYetError:
+            return NOT_IMPLEMENTED
+        except _ResultError as wrong:
+            return f"{wrong.message}\n{_show(case, number, checker, expected, wrong.got)}"
+        if any(_same(got, accepted(facts)) for accepted in checker.correct):
+            continue
+        diagnosis = next(
+            (text for text, formula in checker.mistakes if _same(got, formula(facts))),
+            None,
+        ) or checker.fallback(facts, got)
+        return f"not quite: {diagnosis}.\n{_show(case, number, checker, expected, got)}"
+    return checker.success
+
+
+def _report(checker: _Checker, fn: Callable[..., Any]) -> None:
+    """Print the outcome of a check; never raise."""
+    try:
+        text = _run(checker, fn)
+    except Exception as err:  # noqa: BLE001 - whatever the reader returned, the notebook goes on
+        text = (
+            f"the check could not finish ({type(err).__name__}: {err}). Your function returned something "
+            f"unexpected: it should return {checker.returns}."
+        )
+    print(text)
+
+
+def _readonly(**inputs: Any) -> Case:
+    """A case whose arrays cannot be changed by accident (the reader gets copies)."""
+    for value in inputs.values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return inputs
+
+
+# ======================================================================================
+# The model's test cases (01, 02, 03 and, as triplets, 05)
+# ======================================================================================
+
+nan = np.nan
+
+#: Case 1 has NaN in the unrated cells (as load_toy gives), two 0-star ratings, a movie
+#: nobody rated (row 1) and a user who rated nothing (column 2): 4 movies, 3 users, k = 2,
+#: 5 ratings. Case 2 has finite junk in its unrated cells (so that "unrated entries
+#: included" is a wrong number, not only NaN), a 0-star rating and fewer movies than users:
+#: 2 movies, 3 users, k = 1, 4 ratings.
+_MODEL_CASES: tuple[Case, ...] = (
+    _readonly(
+        X=np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0], [-1.0, 0.5]]),
+        W=np.array([[1.0, 0.0], [-1.0, 2.0], [0.5, 0.5]]),
+        b=np.array([0.5, -0.5, 1.0]),
+        Y=np.array([[5.0, 0.0, nan], [nan, nan, nan], [1.0, nan, nan], [0.0, 4.0, nan]]),
+        R=np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0]]),
+        lambda_=1.5,
+    ),
+    _readonly(
+        X=np.array([[1.5], [-0.5]]),
+        W=np.array([[1.0], [-2.0], [0.5]]),
+        b=np.array([0.25, 1.0, -0.5]),
+        Y=np.array([[4.0, 0.0, 9.0], [1.0, 7.0, 3.0]]),
+        R=np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]]),
+        lambda_=0.7,
+    ),
+)
+
+
+def _errors(X: np.ndarray, W: np.ndarray, b: np.ndarray, Y: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The error matrix ``(X @ W.T + b - Y) * mask``, 0 where the mask is 0 (NaN there too)."""
+    return np.where(mask == 1, X @ W.T + b - np.where(mask == 1, Y, 0.0), 0.0)
+
+
+def _model_facts(case: Case) -> Facts:
+    """Inputs plus error matrices and sums, for the catalogues of 01, 02, 03 and 05."""
+    X, W, b, Y, R = (case[name] for name in ("X", "W", "b", "Y", "R"))
+    f = SimpleNamespace(**case, lam=case["lambda_"])
+    f.n_movies, f.n_users = R.shape
+    f.n_ratings, f.n_cells = int(R.sum()), R.size
+    f.dims = {"n_movies": f.n_movies, "n_users": f.n_users, "k": X.shape[1]}
+    f.n_i, f.n_j = R.sum(axis=1), R.sum(axis=0)  # ratings per movie, per user
+    f.E = _errors(X, W, b, Y, R)
+    f.E_nonzero = _errors(X, W, b, Y, R * (np.nan_to_num(Y) != 0))  # 0-star ratings dropped
+    f.E_all = X @ W.T + b - np.nan_to_num(Y)  # every cell, unrated ones as 0 stars (or junk)
+    f.E_nobias = _errors(X, W, 0 * b, Y, R)
+    x2, w2 = np.sum(X**2, axis=1), np.sum(W**2, axis=1)  # ||x(i)||^2, ||w(j)||^2
+    f.half_sq = 0.5 * np.sum(f.E**2)
+    f.pen = float(x2.sum() + w2.sum())
+    f.penalty = f.lam / 2 * f.pen
+    f.pen_rated_movies = float(x2[f.n_i > 0].sum() + w2.sum())
+    f.pen_rating_users = float(x2.sum() + w2[f.n_j > 0].sum())
+    f.pen_per_rating = float(f.n_i @ x2 + f.n_j @ w2)  # x(i), w(j) added once per rating
+    f.b2 = float(np.sum(b**2))
+    return f
+
+
+# ======================================================================================
+# 01_cost_function: check_cost
+# ======================================================================================
+
+#: Values of J with typical mistakes, shared by check_cost and check_sparse_cost.
+_COST_VALUES: dict[str, Formula] = {
+    "zero_dropped": lambda f: 0.5 * np.sum(f.E_nonzero**2) + f.penalty,
+    "unrated_included": lambda f: 0.5 * np.sum(f.E_all**2) + f.penalty,
+    "penalty_per_rating": lambda f: f.half_sq + f.n_ratings * f.penalty,
+    "penalty_per_user": lambda f: f.half_sq + f.n_users * f.penalty,
+    "penalty_per_movie": lambda f: f.half_sq + f.n_movies * f.penalty,
+    "penalty_rows_per_rating": lambda f: f.half_sq + f.lam / 2 * f.pen_per_rating,
+    "penalty_without_half": lambda f: f.half_sq + f.lam * f.pen,
+    "penalty_missing": lambda f: f.half_sq,
+    "squares_not_halved": lambda f: 2 * f.half_sq + f.penalty,
+    "squares_halved_twice": lambda f: f.half_sq / 2 + f.penalty,
+    "cost_halved_twice": lambda f: (f.half_sq + f.penalty) / 2,
+    "b_regularized": lambda f: f.half_sq + f.lam / 2 * (f.pen + f.b2),
+    "penalty_rated_movies": lambda f: f.half_sq + f.lam / 2 * f.pen_rated_movies,
+    "penalty_rating_users": lambda f: f.half_sq + f.lam / 2 * f.pen_rating_users,
+    "bias_missing": lambda f: 0.5 * np.sum(f.E_nobias**2) + f.penalty,
+    "mean_over_ratings": lambda f: f.half_sq / f.n_ratings + f.penalty,
+    "mean_over_cells": lambda f: f.half_sq / f.n_cells + f.penalty,
+}
+
+_ONCE = "add it once, after the loops"
+_COST_MISTAKES: tuple[tuple[str, str], ...] = (
+    (
+        "zero_dropped",
+        "0-star ratings are dropped (R derived from Y != 0, or y == 0 skipped). Zero stars is a real "
+        "rating; only R tells rated from not rated",
+    ),
+    (
+        "unrated_included",
+        'unrated entries are included ("missing = 0 stars"): sum only where R = 1, e.g. multiply the '
+        "error by R or test `if R[i, j] == 1`",
+    ),
+    ("penalty_per_rating", f"the penalty lambda_/2 (...) is added inside the loop, once per rating; {_ONCE}"),
+    (
+        "penalty_per_user",
+        f"the penalty lambda_/2 (...) is added once per user (inside the loop over users); {_ONCE}",
+    ),
+    (
+        "penalty_per_movie",
+        f"the penalty lambda_/2 (...) is added once per movie (inside the loop over movies); {_ONCE}",
+    ),
+    (
+        "penalty_rows_per_rating",
+        "the penalty adds ||x(i)||^2 + ||w(j)||^2 inside the loop, once per rating; it sums every "
+        f"movie's and every user's squares once: {_ONCE}",
+    ),
+    (
+        "penalty_without_half",
+        "the penalty is lambda_ * (...) without the 1/2: it is lambda_/2 * (sum X^2 + sum W^2)",
+    ),
+    ("penalty_missing", "the penalty lambda_/2 * (sum X^2 + sum W^2) is missing"),
+    (
+        "squares_not_halved",
+        "the squared errors are not halved: J = 1/2 * sum of squared errors + the penalty",
+    ),
+    ("squares_halved_twice", "the squared errors are halved twice (1/4 instead of 1/2)"),
+    ("cost_halved_twice", "the whole cost is halved once more: both terms already carry their 1/2"),
+    ("b_regularized", "the biases b are regularized; the penalty covers only X and W"),
+    (
+        "penalty_rated_movies",
+        "the penalty covers only the movies that have ratings; it sums the squares of every movie's "
+        "features, np.sum(X**2), rated or not",
+    ),
+    (
+        "penalty_rating_users",
+        "the penalty covers only the users who rated something; it sums the squares of every user's "
+        "preferences, np.sum(W**2)",
+    ),
+    ("bias_missing", "the bias b(j) is missing from the prediction w(j) . x(i) + b(j)"),
+    ("mean_over_ratings", "the squared errors are averaged (mean) instead of added up (sum)"),
+    (
+        "mean_over_cells",
+        "the squared errors are averaged (np.mean over the whole matrix) instead of added up (sum)",
+    ),
+)
+
+_SHAPE_HINT = (
+    "X is (n_movies, k), W is (n_users, k), b is (n_users,), Y and R are (n_movies, n_users): the "
+    "predictions are X @ W.T + b. Using W as if it were (k, n_users) (X @ W, or W[:, j]) is the usual cause."
+)
+_DENSE_HINTS: tuple[tuple[Any, str, str], ...] = (
+    (ValueError, "matmul|align|broadcast|shape", f"array shapes that do not fit. {_SHAPE_HINT}"),
+    (
+        IndexError,
+        "",
+        "an index runs past the end of an array: i counts movies (rows of Y and X), j counts users "
+        "(columns of Y, rows of W, entries of b). Are i and j swapped, or W indexed by column?",
+    ),
+)
+
+_COST = _Checker(
+    cases=_MODEL_CASES,
+    facts=_model_facts,
+    correct=(lambda f: f.half_sq + f.penalty,),
+    mistakes=tuple((text, _COST_VALUES[key]) for key, text in _COST_MISTAKES),
+    outputs=("J",),
+    returns="J",
+    hints=_DENSE_HINTS,
+    fallback=lambda f, got: "compare your code with the formula of J term by term",
+    not_finite=(
+        "{name} is NaN: an unrated entry (NaN in Y) reached the sum. NaN * 0 is still NaN: replace the "
+        "unrated entries first, Y0 = np.where(R == 1, Y, 0), or test `if R[i, j] == 1` (a mask from "
+        "Y != 0 lets NaN through, since NaN != 0, and drops the 0-star ratings)"
+    ),
+    success="correct! Your cost matches on every test case.",
+)
 
 
 def check_cost(fn: Callable[..., Any]) -> None:
     """Check a reader's cost function and print "correct" or the likely mistake.
 
     Exercise check for 01_cost_function. ``fn(X, W, b, Y, R, lambda_)`` must return J as
-    a number. It is run on small hand-computable cases (NaN in unrated cells included);
-    wrong answers are matched against typical mistakes (regularization inside the loop,
-    halving twice, unrated entries included, b regularized, ...). Never raises.
+    a number. It is run on small hand-computable cases (NaN in unrated cells and 0-star
+    ratings included); a wrong answer is matched against typical mistakes (0-star ratings
+    dropped, unrated entries included, regularization inside a loop or without its 1/2,
+    b regularized, ...) and printed with the case it failed on. Never raises.
 
     Parameters
     ----------
     fn : callable
         The reader's cost function.
     """
-    print(_diagnose_cost(fn)[1])
+    _report(_COST, fn)
 
 
-def _gradient_variants(
-    X: np.ndarray, W: np.ndarray, b: np.ndarray, Y: np.ndarray, R: np.ndarray, lambda_: float
-) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    Y0 = np.where(R == 1, Y, 0.0)
-    E = (X @ W.T + b - Y0) * R
-    E_all = X @ W.T + b - np.nan_to_num(Y, nan=0.0)
-    E_nobias = (X @ W.T - Y0) * R
-    lx, lw = lambda_ * X, lambda_ * W
-    return {
-        "correct": (E @ W + lx, E.T @ X + lw, E.sum(axis=0)),
-        "the sign is flipped: the gradient points uphill; use error = prediction - y": (
-            -(E @ W + lx),
-            -(E.T @ X + lw),
-            -E.sum(axis=0),
-        ),
-        "the regularization terms lambda_ * X and lambda_ * W are missing": (E @ W, E.T @ X, E.sum(axis=0)),
-        "the regularization gradient is lambda_/2 * X; the 1/2 cancels with the square, so "
-        "it is lambda_ * X": (E @ W + lx / 2, E.T @ X + lw / 2, E.sum(axis=0)),
-        "db includes lambda_ * b, but the biases are not regularized": (
-            E @ W + lx,
-            E.T @ X + lw,
-            E.sum(axis=0) + lambda_ * b,
-        ),
-        "unrated entries are included; multiply the error by R": (
-            E_all @ W + lx,
-            E_all.T @ X + lw,
-            E_all.sum(axis=0),
-        ),
-        "the bias b(j) is missing from the prediction in the error": (
-            E_nobias @ W + lx,
-            E_nobias.T @ X + lw,
-            E_nobias.sum(axis=0),
-        ),
-    }
+# ======================================================================================
+# 02_gradients: check_gradients
+# ======================================================================================
 
 
-def _diagnose_gradients(fn: Callable[..., Any]) -> tuple[bool, str]:
-    names = ("dX", "dW", "db")
-    for case_no, case in enumerate(_exercise_cases(), start=1):
-        result, problem = _call_reader(fn, case)
-        if problem:
-            return False, problem
-        if result is None:
-            return False, "your function returned None: did you forget `return dX, dW, db`?"
-        try:
-            grads = [np.asarray(g, dtype=float) for g in result]
-        except (TypeError, ValueError):
-            return False, "your function should return three arrays: dX, dW, db."
-        if len(grads) != 3:
-            return False, f"your function should return three arrays (dX, dW, db), got {len(grads)}."
-        variants = _gradient_variants(*case)
-        expected = variants.pop("correct")
-        for name, g, e in zip(names, grads, expected):
-            if g.shape != e.shape:
-                hint = " (transposed?)" if g.shape == e.shape[::-1] else ""
-                return False, f"{name} has shape {g.shape} but should have shape {e.shape}{hint}."
-            if np.isnan(g).any():
-                return False, (
-                    f"{name} contains NaN: unrated entries (NaN in Y) are included. Use only "
-                    "the entries with R = 1."
-                )
-        if all(np.allclose(g, e, rtol=1e-6, atol=1e-9) for g, e in zip(grads, expected)):
-            continue
-        for mistake, wrong in variants.items():
-            if all(np.allclose(g, w, rtol=1e-6, atol=1e-9) for g, w in zip(grads, wrong)):
-                return False, f"not quite: {mistake}."
-        wrong_blocks = [
-            n for n, g, e in zip(names, grads, expected) if not np.allclose(g, e, rtol=1e-6, atol=1e-9)
-        ]
-        return False, (
-            f"not quite: on test case {case_no} {', '.join(wrong_blocks)} "
-            f"{'is' if len(wrong_blocks) == 1 else 'are'} wrong. Check each formula against "
-            "the derivation, or compare with mh.numerical_gradients."
-        )
-    return True, "correct! Your gradients match on every test case."
+def _gradients_from(f: Facts, E: np.ndarray, penalty: float = 1.0) -> tuple[np.ndarray, ...]:
+    """``(E @ W + p X, E.T @ X + p W, column sums of E)`` with ``p = penalty * lambda_``."""
+    return E @ f.W + penalty * f.lam * f.X, E.T @ f.X + penalty * f.lam * f.W, E.sum(axis=0)
+
+
+_GRADIENT_MISTAKES: tuple[tuple[str, Formula], ...] = (
+    (
+        "every gradient has the wrong sign, so it points downhill; the gradient points uphill: "
+        "error = prediction - y, plus lambda_ * X",
+        lambda f: tuple(-g for g in _gradients_from(f, f.E)),
+    ),
+    (
+        "the error has the wrong sign: e = prediction - y, i.e. (X @ W.T + b - Y0) * R. With y - prediction, "
+        "dX, dW and db flip sign but the penalty terms do not",
+        lambda f: _gradients_from(f, -f.E),
+    ),
+    ("the penalty terms lambda_ * X and lambda_ * W are missing", lambda f: _gradients_from(f, f.E, 0.0)),
+    (
+        "the penalty gradient is lambda_/2 * X; the 1/2 cancels with the square, so it is lambda_ * X",
+        lambda f: _gradients_from(f, f.E, 0.5),
+    ),
+    (
+        "db includes lambda_ * b, but the biases are not regularized: db has no penalty",
+        lambda f: (*_gradients_from(f, f.E)[:2], f.E.sum(axis=0) + f.lam * f.b),
+    ),
+    (
+        'unrated entries are included ("missing = 0 stars"): the error must be 0 where R = 0, '
+        "E = (X @ W.T + b - Y0) * R",
+        lambda f: _gradients_from(f, f.E_all),
+    ),
+    (
+        "0-star ratings are dropped (R derived from Y != 0, or y == 0 skipped); zero stars is a real "
+        "rating, only R tells rated from not rated",
+        lambda f: _gradients_from(f, f.E_nonzero),
+    ),
+    (
+        "the bias b(j) is missing from the prediction in the error: X @ W.T + b - Y0",
+        lambda f: _gradients_from(f, f.E_nobias),
+    ),
+    (
+        "db averages the errors (np.mean); it is their sum over movies, E.sum(axis=0)",
+        lambda f: (*_gradients_from(f, f.E)[:2], f.E.mean(axis=0)),
+    ),
+    (
+        "the errors are averaged over the ratings instead of added up: J uses a sum, so do its gradients",
+        lambda f: _gradients_from(f, f.E / f.n_ratings),
+    ),
+    (
+        "the penalty gradient is added inside the loop, once per rating; add lambda_ * X and "
+        "lambda_ * W once, after the loops",
+        lambda f: (
+            f.E @ f.W + f.lam * f.n_i[:, None] * f.X,
+            f.E.T @ f.X + f.lam * f.n_j[:, None] * f.W,
+            f.E.sum(axis=0),
+        ),
+    ),
+)
+
+_GRADIENTS = _Checker(
+    cases=_MODEL_CASES,
+    facts=_model_facts,
+    correct=(lambda f: _gradients_from(f, f.E),),
+    mistakes=_GRADIENT_MISTAKES,
+    outputs=("dX", "dW", "db"),
+    returns="dX, dW, db",
+    hints=(
+        (
+            ValueError,
+            "matmul|align|broadcast|shape",
+            f"array shapes that do not fit. {_SHAPE_HINT} Then dX = E @ W is (n_movies, k) and "
+            "dW = E.T @ X is (n_users, k).",
+        ),
+        *_DENSE_HINTS[1:],
+    ),
+    fallback=lambda f, got: (
+        "check each formula against the derivation, or compare with mh.compare_gradients(X, W, b, Y, R, "
+        "lambda_, grad_fn=my_gradients)"
+    ),
+    not_finite=(
+        "{name} contains NaN: an unrated entry (NaN in Y) reached it. NaN * 0 is still NaN: use "
+        "Y0 = np.where(R == 1, Y, 0) in the error"
+    ),
+    success="correct! Your gradients match on every test case.",
+)
 
 
 def check_gradients(fn: Callable[..., Any]) -> None:
     """Check a reader's gradient function and print "correct" or the likely mistake.
 
     Exercise check for 02_gradients. ``fn(X, W, b, Y, R, lambda_)`` must return
-    ``(dX, dW, db)``. Wrong answers are matched against typical mistakes (wrong sign,
-    regularization missing or halved, b regularized, unrated entries included, ...).
-    Never raises.
+    ``(dX, dW, db)``. A wrong answer is matched against typical mistakes (wrong sign,
+    regularization missing or halved, b regularized, unrated entries included, 0-star
+    ratings dropped, transposed or swapped blocks, ...) and printed with the case it failed
+    on. Never raises.
 
     Parameters
     ----------
     fn : callable
         The reader's gradient function.
     """
-    print(_diagnose_gradients(fn)[1])
+    _report(_GRADIENTS, fn)
 
 
-def _diagnose_step(fn: Callable[..., Any]) -> tuple[bool, str]:
-    for case_no, (X, W, b, Y, R, lambda_) in enumerate(_exercise_cases(), start=1):
-        alpha = 0.1
-        result, problem = _call_reader(fn, (X, W, b, Y, R, alpha, lambda_))
-        if problem:
-            return False, problem
-        if result is None:
-            return False, "your function returned None: did you forget `return X, W, b`?"
-        try:
-            new = [np.asarray(p, dtype=float) for p in result]
-        except (TypeError, ValueError):
-            return False, "your function should return three arrays: the new X, W and b."
-        if len(new) != 3:
-            return False, f"your function should return three arrays (X, W, b), got {len(new)}."
-        dX, dW, db = _gradient_variants(X, W, b, Y, R, lambda_)["correct"]
-        expected = (X - alpha * dX, W - alpha * dW, b - alpha * db)
-        candidates = {
-            "the step goes uphill: subtract alpha times the gradient, do not add it": (
-                X + alpha * dX,
-                W + alpha * dW,
-                b + alpha * db,
-            ),
-            "the step is missing alpha: multiply the gradient by the learning rate": (X - dX, W - dW, b - db),
-            "the function returns the gradients, not the updated parameters": (dX, dW, db),
-            "b is not updated: the biases learn too": (X - alpha * dX, W - alpha * dW, b),
-        }
-        X_first = X - alpha * dX
-        _, dW_late, db_late = _gradient_variants(X_first, W, b, Y, R, lambda_)["correct"]
-        candidates[
-            "W and b are computed from the already-updated X: compute all gradients first, "
-            "then update (batch gradient descent moves every parameter at once)"
-        ] = (X_first, W - alpha * dW_late, b - alpha * db_late)
-        for name, n, e in zip(("X", "W", "b"), new, expected):
-            if n.shape != e.shape:
-                return False, f"the new {name} has shape {n.shape} but should have shape {e.shape}."
-        if all(np.allclose(n, e, rtol=1e-6, atol=1e-9) for n, e in zip(new, expected)):
-            continue
-        for mistake, wrong in candidates.items():
-            if all(np.allclose(n, w, rtol=1e-6, atol=1e-9) for n, w in zip(new, wrong)):
-                return False, f"not quite: {mistake}."
-        return (
-            False,
-            f"not quite: on test case {case_no} the updated parameters differ from one step of size alpha.",
+# ======================================================================================
+# 03_training: check_step
+# ======================================================================================
+
+#: The model's cases with a learning rate (neither 1 nor lambda_, so that mistakes differ).
+_STEP_CASES: tuple[Case, ...] = tuple(
+    _readonly(
+        **{name: case[name] for name in ("X", "W", "b", "Y", "R")}, alpha=alpha, lambda_=case["lambda_"]
+    )
+    for case, alpha in zip(_MODEL_CASES, (0.1, 0.05))
+)
+
+
+def _step_facts(case: Case) -> Facts:
+    f = _model_facts(case)
+    f.grads = _gradients_from(f, f.E)
+    return f
+
+
+def _gradients_at(f: Facts, **changes: Any) -> tuple[np.ndarray, ...]:
+    """The correct gradients with some inputs changed (e.g. at an updated X)."""
+    g = _model_facts({name: getattr(f, name) for name in ("X", "W", "b", "Y", "R", "lambda_")} | changes)
+    return _gradients_from(g, g.E)
+
+
+def _step(
+    f: Facts, alpha: float | None = None, lambda_: float | None = None, sign: float = -1.0, on: str = "XWb"
+) -> tuple[np.ndarray, ...]:
+    """``p + sign * alpha * dJ/dp`` for the parameters named in ``on``, ``p - dJ/dp`` for the others."""
+    alpha = f.alpha if alpha is None else alpha
+    grads = _gradients_at(f, lambda_=f.lam if lambda_ is None else lambda_)
+    return tuple(
+        p + sign * alpha * g if name in on else p - g for name, p, g in zip("XWb", (f.X, f.W, f.b), grads)
+    )
+
+
+def _sequential(f: Facts, refresh_b: bool) -> tuple[np.ndarray, ...]:
+    """X stepped first, then W (and b) from gradients at the new X (and W)."""
+    X = f.X - f.alpha * f.grads[0]
+    _, dW, db = _gradients_at(f, X=X)
+    W = f.W - f.alpha * dW
+    if refresh_b:
+        db = _gradients_at(f, X=X, W=W)[2]
+    return X, W, f.b - f.alpha * db
+
+
+_SEQUENTIAL = (
+    "the parameters are updated one after the other, each from gradients at the already-updated ones: "
+    "compute all three gradients first, then update (batch gradient descent moves every parameter at once)"
+)
+_STEP_MISTAKES: tuple[tuple[str, Formula], ...] = (
+    ("the step goes uphill: subtract alpha times the gradient, do not add it", lambda f: _step(f, sign=1.0)),
+    ("the step is missing alpha: multiply each gradient by the learning rate", lambda f: _step(f, alpha=1.0)),
+    ("the function returns the gradients, not the updated parameters", lambda f: f.grads),
+    (
+        "the function returns the changes -alpha * gradient, not the updated parameters p - alpha * gradient",
+        lambda f: tuple(-f.alpha * g for g in f.grads),
+    ),
+    ("b is not updated: the biases learn too, b - alpha * db", lambda f: (*_step(f)[:2], f.b)),
+    (_SEQUENTIAL, lambda f: _sequential(f, refresh_b=False)),
+    (_SEQUENTIAL, lambda f: _sequential(f, refresh_b=True)),
+    (
+        "alpha and lambda_ are swapped (the learning rate is used as the regularization strength)",
+        lambda f: _step(f, alpha=f.lam, lambda_=f.alpha),
+    ),
+    (
+        "the gradients are computed without regularization: pass lambda_ to mh.gradients",
+        lambda f: _step(f, lambda_=0.0),
+    ),
+    *(
+        (
+            f"alpha multiplies only the gradient of {' and '.join(on)}: every parameter moves by alpha times "
+            "its gradient",
+            lambda f, on=on: _step(f, on=on),
         )
-    return True, "correct! One step of batch gradient descent, exactly."
+        for on in ("X", "W", "b", "XW", "Xb", "Wb")
+    ),
+)
+
+_STEP = _Checker(
+    cases=_STEP_CASES,
+    facts=_step_facts,
+    correct=(lambda f: _step(f),),
+    mistakes=_STEP_MISTAKES,
+    outputs=("new X", "new W", "new b"),
+    returns="X, W, b",
+    hints=(
+        (
+            TypeError,
+            "positional argument",
+            "a function was called with the wrong number of arguments: mh.gradients(X, W, b, Y, R, lambda_) "
+            "takes six, without alpha.",
+        ),
+        *_DENSE_HINTS,
+    ),
+    fallback=lambda f, got: "the updated parameters differ from one step p - alpha * dJ/dp",
+    not_finite="{name} contains NaN or inf: step with mh.gradients(X, W, b, Y, R, lambda_)",
+    success="correct! One step of batch gradient descent, exactly.",
+    none_hint=" (Updating X, W and b in place is fine, but return them.)",
+)
 
 
 def check_step(fn: Callable[..., Any]) -> None:
     """Check a reader's gradient-descent step and print "correct" or the likely mistake.
 
     Exercise check for 03_training. ``fn(X, W, b, Y, R, alpha, lambda_)`` must return the
-    updated ``(X, W, b)`` after one step. Never raises.
+    updated ``(X, W, b)`` after one step (updating its arguments in place is accepted; the
+    checker passes copies). A wrong answer is matched against typical mistakes (uphill,
+    alpha missing or on some blocks only, b not updated, sequential updates, ...) and
+    printed with the case it failed on. Never raises.
 
     Parameters
     ----------
     fn : callable
         The reader's step function.
     """
-    print(_diagnose_step(fn)[1])
+    _report(_STEP, fn)
 
 
-def _diagnose_rotation(fn: Callable[..., Any]) -> tuple[bool, str]:
-    X, W = _exercise_cases()[0][:2]
-    for theta in (0.3, np.pi / 2, -1.1):
-        result, problem = _call_reader(fn, (X, W, theta))
-        if problem:
-            return False, problem
-        if result is None:
-            return False, "your function returned None: did you forget `return X_rot, W_rot`?"
-        try:
-            X_rot, W_rot = (np.asarray(p, dtype=float) for p in result)
-        except (TypeError, ValueError):
-            return False, "your function should return two arrays: X_rot and W_rot."
-        if X_rot.shape != X.shape or W_rot.shape != W.shape:
-            return False, f"X_rot and W_rot must keep the shapes of X {X.shape} and W {W.shape}."
-        Q = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
-        if np.allclose(X_rot, X @ Q) and np.allclose(W_rot, W @ Q):
-            continue
-        if np.allclose(X_rot, X @ Q.T) and np.allclose(W_rot, W @ Q.T):
-            continue  # rotating the other way round is just as good
-        if not np.allclose(X_rot @ W_rot.T, X @ W.T):
-            return False, (
-                "not quite: the predictions X_rot @ W_rot.T changed. Rotate X and W by the same "
-                "rotation matrix Q (X @ Q and W @ Q): then Q @ Q.T = I cancels."
-            )
+# ======================================================================================
+# 04_visualization: check_rotation
+# ======================================================================================
+
+#: The factors of model case 1 (k = 2), turned by three angles in radians.
+_ROTATION_CASES: tuple[Case, ...] = tuple(
+    _readonly(X=_MODEL_CASES[0]["X"], W=_MODEL_CASES[0]["W"], theta=theta) for theta in (0.3, 2.0, -1.1)
+)
+
+
+def _rotation_facts(case: Case) -> Facts:
+    f = SimpleNamespace(**case)
+    f.dims = {"n_movies": f.X.shape[0], "n_users": f.W.shape[0], "k": f.X.shape[1]}
+    return f
+
+
+def _rotation(angle: float) -> np.ndarray:
+    """The rotation matrix [[cos, -sin], [sin, cos]]."""
+    return np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+
+
+def _both(f: Facts, M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return f.X @ M, f.W @ M
+
+
+_DIFFERENT_Q = (
+    "X and W are turned by different matrices (Q and Q.T): use the same Q for both, X @ Q and W @ Q"
+)
+_ROTATION_MISTAKES: tuple[tuple[str, Formula], ...] = (
+    (_DIFFERENT_Q, lambda f: (f.X @ _rotation(f.theta), f.W @ _rotation(f.theta).T)),
+    (_DIFFERENT_Q, lambda f: (f.X @ _rotation(f.theta).T, f.W @ _rotation(f.theta))),
+    ("only X is rotated: rotate W by the same Q", lambda f: (f.X @ _rotation(f.theta), f.W)),
+    ("only W is rotated: rotate X by the same Q", lambda f: (f.X, f.W @ _rotation(f.theta))),
+    ("X and W are returned unchanged: multiply both by Q", lambda f: (f.X, f.W)),
+    (
+        "this is a reflection (a mirror image, determinant -1), not a rotation: "
+        "Q = [[cos, -sin], [sin, cos]]",
+        lambda f: _both(
+            f, np.array([[np.cos(f.theta), np.sin(f.theta)], [np.sin(f.theta), -np.cos(f.theta)]])
+        ),
+    ),
+    (
+        "theta is converted from degrees (np.radians, np.deg2rad), but it is already in radians",
+        lambda f: _both(f, _rotation(np.deg2rad(f.theta))),
+    ),
+    (
+        "theta is converted to degrees (np.degrees, np.rad2deg), but np.cos and np.sin take radians",
+        lambda f: _both(f, _rotation(np.rad2deg(f.theta))),
+    ),
+    (
+        "sin and cos are swapped in Q: Q = [[cos, -sin], [sin, cos]]",
+        lambda f: _both(
+            f, np.array([[np.sin(f.theta), -np.cos(f.theta)], [np.cos(f.theta), np.sin(f.theta)]])
+        ),
+    ),
+    (
+        "Q lacks its minus sign: [[cos, sin], [sin, cos]] is not a rotation, Q = [[cos, -sin], [sin, cos]]",
+        lambda f: _both(
+            f, np.array([[np.cos(f.theta), np.sin(f.theta)], [np.sin(f.theta), np.cos(f.theta)]])
+        ),
+    ),
+    (
+        "X and W are rotated twice (by 2 theta): multiply each by Q once",
+        lambda f: _both(f, _rotation(2 * f.theta)),
+    ),
+    (
+        "X and W are scaled by theta, not rotated: multiply them by Q",
+        lambda f: (f.theta * f.X, f.theta * f.W),
+    ),
+)
+
+
+def _rotation_fallback(f: Facts, got: tuple[np.ndarray, np.ndarray]) -> str:
+    """What kind of transformation the reader applied, when no catalogue entry matches."""
+    X_rot, W_rot = got
+    if not np.allclose(X_rot @ W_rot.T, f.X @ f.W.T):
         return (
-            False,
-            "the predictions are kept, but this is not a rotation by theta: "
-            "use Q = [[cos, -sin], [sin, cos]].",
+            "the predictions X_rot @ W_rot.T changed. Rotate X and W by the same rotation matrix Q "
+            "(X @ Q and W @ Q): then Q @ Q.T = I cancels"
         )
-    return (
-        True,
-        "correct! X @ Q and W @ Q give the same predictions: the factors are only defined up to rotation.",
-    )
+    M = np.linalg.lstsq(f.X, X_rot, rcond=None)[0]  # X_rot = X @ M
+    if not np.allclose(f.X @ M, X_rot) or not np.allclose(M @ M.T, np.eye(2)):
+        return (
+            "the predictions are kept, but the lengths of the vectors change: a rotation keeps every "
+            "length. Use Q = [[cos, -sin], [sin, cos]]"
+        )
+    if np.linalg.det(M) < 0:
+        return "this is a reflection (determinant -1), not a rotation: use Q = [[cos, -sin], [sin, cos]]"
+    angle = math.atan2(M[1, 0], M[0, 0])
+    return f"this is a rotation, but by {angle:.3f} radians instead of theta = {f.theta:.3f} (or -theta)"
+
+
+_ROTATION = _Checker(
+    cases=_ROTATION_CASES,
+    facts=_rotation_facts,
+    correct=(  # either way round: Q and Q.T (a rotation by -theta) are both accepted
+        lambda f: _both(f, _rotation(f.theta)),
+        lambda f: _both(f, _rotation(f.theta).T),
+    ),
+    mistakes=_ROTATION_MISTAKES,
+    outputs=("X_rot", "W_rot"),
+    returns="X_rot, W_rot",
+    hints=(
+        (
+            ValueError,
+            "matmul|align|broadcast|shape",
+            "array shapes that do not fit: X is (n_movies, 2) and W is (n_users, 2), one vector per row, so "
+            "multiply from the right by the (2, 2) matrix Q: X @ Q.",
+        ),
+    ),
+    fallback=_rotation_fallback,
+    not_finite="{name} contains NaN or inf: build Q from np.cos(theta) and np.sin(theta)",
+    success=(
+        "correct! X @ Q and W @ Q give the same predictions: the factors are only defined up to rotation."
+    ),
+)
 
 
 def check_rotation(fn: Callable[..., Any]) -> None:
     """Check a reader's rotation of the factors and print "correct" or the likely mistake.
 
     Exercise check for 04_visualization. ``fn(X, W, theta)`` must return
-    ``(X_rot, W_rot)``, both rotated by the angle ``theta`` (radians, k = 2). Never raises.
+    ``(X_rot, W_rot)``, both rotated by the angle ``theta`` (radians, k = 2); either
+    direction of rotation is accepted. A wrong answer is matched against typical mistakes
+    (different Q for X and W, only one rotated, a reflection, degrees, scaling, ...) and
+    printed with the case it failed on. Never raises.
 
     Parameters
     ----------
     fn : callable
         The reader's rotation function.
     """
-    print(_diagnose_rotation(fn)[1])
+    _report(_ROTATION, fn)
 
 
-def _diagnose_sparse_cost(fn: Callable[..., Any]) -> tuple[bool, str]:
-    for case_no, (X, W, b, Y, R, lambda_) in enumerate(_exercise_cases(), start=1):
-        movies, users = np.nonzero(R == 1)
-        ratings = Y[movies, users]
-        value, problem = _call_reader(fn, (X, W, b, users, movies, ratings, lambda_))
-        if problem:
-            return False, problem
-        if value is None:
-            return False, "your function returned None: did you forget `return J`?"
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            return False, f"your function should return one number J, got {type(value).__name__}."
-        variants = _cost_variants(X, W, b, Y, R, lambda_)
-        expected = variants.pop("correct")
-        if math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-9):
-            continue
-        for mistake, wrong in variants.items():
-            if "unrated" in mistake:
-                continue
-            if math.isclose(value, wrong, rel_tol=1e-6, abs_tol=1e-9):
-                return False, f"not quite: {mistake}."
-        return False, (
-            f"not quite: on test case {case_no} J should be {expected:.4f}, your function gave "
-            f"{value:.4f}. Check that rating n uses X[movies[n]], W[users[n]] and b[users[n]]."
-        )
-    return True, "correct! Your sparse cost matches the dense one on every test case."
+# ======================================================================================
+# 05_movielens: check_sparse_cost
+# ======================================================================================
+
+
+def _triplets(case: Case) -> Case:
+    """A model case as rating triplets, sorted by user as MovieLens is."""
+    users, movies = np.nonzero(case["R"].T == 1)
+    ratings = case["Y"][movies, users]
+    return _readonly(
+        X=case["X"],
+        W=case["W"],
+        b=case["b"],
+        users=users,
+        movies=movies,
+        ratings=ratings,
+        lambda_=case["lambda_"],
+    )
+
+
+#: The model's cases as triplets. Case 1 has more movies than users and rates movie 3, so
+#: W[movies] fails; case 2 has more users than movies and rates user 2, so X[users] fails.
+_SPARSE_CASES: tuple[Case, ...] = tuple(_triplets(case) for case in _MODEL_CASES)
+
+
+def _sparse_facts(case: Case) -> Facts:
+    """The facts of the dense case the triplets come from (so the cost formulas apply)."""
+    n_movies, n_users = case["X"].shape[0], case["W"].shape[0]
+    Y, R = np.full((n_movies, n_users), nan), np.zeros((n_movies, n_users))
+    Y[case["movies"], case["users"]], R[case["movies"], case["users"]] = case["ratings"], 1.0
+    f = _model_facts({**{k: case[k] for k in ("X", "W", "b")}, "Y": Y, "R": R, "lambda_": case["lambda_"]})
+    f.dims["n_ratings"] = case["ratings"].size
+    return f
+
+
+_SPARSE_MISTAKES: tuple[tuple[str, str], ...] = (
+    (
+        "zero_dropped",
+        "0-star ratings are dropped (ratings != 0 or ratings > 0): every listed rating counts, zero stars "
+        "included",
+    ),
+    (
+        "penalty_per_rating",
+        "the penalty lambda_/2 (...) is added once per rating (inside a loop over the ratings); add it "
+        "once, outside any loop",
+    ),
+    (
+        "penalty_rows_per_rating",
+        "the penalty sums X[movies]**2 and W[users]**2, so each movie and user counts once per rating; "
+        "it is np.sum(X**2) + np.sum(W**2), every row once",
+    ),
+    (
+        "penalty_without_half",
+        "the penalty is lambda_ * (...) without the 1/2: it is lambda_/2 * (sum X^2 + sum W^2)",
+    ),
+    ("penalty_missing", "the penalty lambda_/2 * (sum X^2 + sum W^2) is missing"),
+    ("squares_not_halved", "the squared errors are not halved: J = 1/2 * np.sum(e**2) + the penalty"),
+    ("squares_halved_twice", "the squared errors are halved twice (1/4 instead of 1/2)"),
+    ("b_regularized", "the biases b are regularized; the penalty covers only X and W"),
+    (
+        "penalty_rated_movies",
+        "the penalty covers only the movies in the list (X[np.unique(movies)]); it is np.sum(X**2) over "
+        "every movie, rated or not",
+    ),
+    (
+        "penalty_rating_users",
+        "the penalty covers only the users in the list (W[np.unique(users)]); it is np.sum(W**2) over "
+        "every user",
+    ),
+    ("bias_missing", "the bias is missing from the prediction: add b[users], each rating's user bias"),
+    ("mean_over_ratings", "the squared errors are averaged (np.mean) instead of added up (np.sum)"),
+)
+
+_SPARSE = _Checker(
+    cases=_SPARSE_CASES,
+    facts=_sparse_facts,
+    correct=(lambda f: f.half_sq + f.penalty,),
+    mistakes=tuple((text, _COST_VALUES[key]) for key, text in _SPARSE_MISTAKES),
+    outputs=("J",),
+    returns="J",
+    hints=(
+        (
+            IndexError,
+            "",
+            "users and movies are swapped. Rating n is user users[n] on movie movies[n]: the "
+            "features are X[movies], the preferences W[users] and the biases b[users].",
+        ),
+        (
+            ValueError,
+            "matmul|align",
+            "X[movies] and W[users] are both (n_ratings, k): multiply them elementwise (*) and sum each "
+            "row (axis=1); @ does not pair rating n with rating n.",
+        ),
+        (
+            ValueError,
+            "broadcast",
+            "arrays of different lengths are combined: b has one value per user, b[users] one per rating; "
+            "X[movies] and W[users] have one row per rating.",
+        ),
+    ),
+    fallback=lambda f, got: "check that rating n uses X[movies[n]], W[users[n]] and b[users[n]]",
+    not_finite="{name} is not a finite number (NaN or inf): check the indices and the penalty",
+    success="correct! Your sparse cost matches the dense one on every test case.",
+)
 
 
 def check_sparse_cost(fn: Callable[..., Any]) -> None:
     """Check a reader's cost on rating triplets and print "correct" or the likely mistake.
 
     Exercise check for 05_movielens. ``fn(X, W, b, users, movies, ratings, lambda_)`` must
-    return J. Never raises.
+    return J. A wrong answer is matched against typical mistakes (users and movies swapped,
+    0-star ratings dropped, the penalty per rating or without its 1/2, b regularized, an
+    array instead of a number, ...) and printed with the case it failed on. Never raises.
 
     Parameters
     ----------
     fn : callable
         The reader's sparse cost function.
     """
-    print(_diagnose_sparse_cost(fn)[1])
+    _report(_SPARSE, fn)

@@ -106,6 +106,21 @@ def test_compare_gradients_catches_a_wrong_gradient(rng):
     assert "dX" in str(check) and "relative error" in str(check)
 
 
+def test_compare_gradients_reports_a_nan_block_as_infinite(rng):
+    X, W, b, Y, R = random_problem(rng, 5, 4, 2)
+
+    def nan_dW(*args):
+        dX, dW, db = mh.gradients(*args)
+        return dX, np.full_like(dW, np.nan), db
+
+    check = mh.compare_gradients(X, W, b, Y, R, 0.5, grad_fn=nan_dW)
+    assert check.rel_error["W"] == np.inf and check.max_abs_diff["W"] == np.inf
+    assert check.rel_error["X"] < 1e-6 and check.rel_error["b"] < 1e-6
+    assert check.worst == np.inf
+    assert not check.agree()
+    assert "inf" in str(check)
+
+
 def test_init_params_shapes_and_reproducibility():
     X, W, b = mh.init_params(5, 4, 3, np.random.default_rng(7))
     assert X.shape == (5, 3) and W.shape == (4, 3) and b.shape == (4,)
