@@ -222,7 +222,7 @@ def optimizer_explorer(
         y_hat = X_now[movie] @ W.T + b
         J = mh.cost(X_now, W, b, Y, R, lambda_)
         J_movie = 0.5 * float(np.sum(np.where(R[movie] == 1, y_hat - Y[movie], 0.0) ** 2))
-        print(f"J = {J:.2f}   (of which this movie's squared errors: {J_movie:.2f})")
+        print(f"J = {J:.2f}   (of which this movie's errors: {J_movie:.2f})")
         fig, ax = plt.subplots(figsize=(6.4, 3.2))
         shown = ", ".join(f"{name} {values[name]:.2f}" for name in FEATURE_NAMES)
         plot_movie_predictions(ax, y_hat, Y[movie], R[movie], users, title=f"{movies[movie]}: {shown}")
