@@ -1034,11 +1034,14 @@ def fit_ratings(
     :func:`sparse_cost_and_gradients`, every parameter stepped at once each epoch.
 
     With ``scaled_steps`` (the default) each row takes a step of its own size:
-    ``alpha / (n_i + lambda_)`` for movie i with n_i ratings, ``alpha / (n_j + lambda_)``
-    for user j's preferences and ``alpha / n_j`` for their bias. One user can have 100 times
-    the ratings of another, and so a 100 times larger gradient; dividing by the count lets
-    every row learn at the same pace, and alpha becomes a fraction (0.1 to 1) of a full
-    step. With ``scaled_steps=False`` it is the plain gradient descent of 03_training.
+    ``eta_i = alpha / (c_i + lambda_)`` for movie i with c_i ratings,
+    ``eta_j = alpha / (c_j + lambda_)`` for user j's preferences and ``alpha / c_j`` for their
+    bias. One user can have 100 times the ratings of another, and so a 100 times larger
+    gradient; dividing by the count lets every row learn at the same pace, and alpha becomes
+    a fraction (0.1 to 1) of a full step. ``c_i + lambda_`` bounds the curvature along row i
+    from above when the users' preferences have length at most 1 (see the derivation in
+    05_movielens). With ``scaled_steps=False`` it is the plain gradient descent of
+    03_training.
 
     Parameters
     ----------

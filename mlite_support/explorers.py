@@ -45,8 +45,8 @@ FEATURE_NAMES: tuple[str, str] = ("romance", "action")
 
 # -- slider values (05_movielens) ---------------------------------------------------------
 #: lambda and k of the MovieLens explorer.
-MOVIELENS_LAMBDAS: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0)
-MOVIELENS_KS: tuple[int, ...] = (1, 2, 5, 10, 20)
+MOVIELENS_LAMBDAS: tuple[float, ...] = (0.0, 1.0, 3.0, 10.0, 30.0)
+MOVIELENS_KS: tuple[int, ...] = (2, 5, 10, 20)
 #: Stars a new user can give (0 stands for "not seen": MovieLens ratings start at 0.5).
 STAR_CHOICES: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
 
@@ -222,7 +222,7 @@ def optimizer_explorer(
         y_hat = X_now[movie] @ W.T + b
         J = mh.cost(X_now, W, b, Y, R, lambda_)
         J_movie = 0.5 * float(np.sum(np.where(R[movie] == 1, y_hat - Y[movie], 0.0) ** 2))
-        print(f"J = {J:.2f}   (of which this movie's squared errors: {J_movie:.2f})")
+        print(f"J = {J:.2f}   (of which this movie's errors: {J_movie:.2f})")
         fig, ax = plt.subplots(figsize=(6.4, 3.2))
         shown = ", ".join(f"{name} {values[name]:.2f}" for name in FEATURE_NAMES)
         plot_movie_predictions(ax, y_hat, Y[movie], R[movie], users, title=f"{movies[movie]}: {shown}")
@@ -394,8 +394,12 @@ def movielens_explorer(
     epochs: int = 100,
     shrink: float = 3.0,
     baselines: dict[str, float] | None = None,
+    *,
+    momentum: float = 0.0,
+    init_scale: float = 0.1,
+    held_out: str = "test",
 ) -> Explorer:
-    """Sliders for lambda and k over trained MovieLens models: train and test RMSE.
+    """Sliders for lambda and k over trained MovieLens models: training and held-out RMSE.
 
     Taught in 05_movielens. ``runs`` is a cache of models by ``(lambda_, k)`` (the
     notebook passes the runs of its sweeps); a setting not yet in it is trained once
@@ -404,7 +408,8 @@ def movielens_explorer(
     Parameters
     ----------
     train, test : Ratings
-        Training and held-out ratings.
+        Training ratings and the held-out ratings the RMSE is measured on (05_movielens
+        passes its validation part).
     n_movies, n_users : int
     rng : np.random.Generator
         Gives the seed of the starting values of new runs.
@@ -413,10 +418,13 @@ def movielens_explorer(
     lambdas, ks : sequences
         The values the sliders offer.
     lambda_, k : starting values
-    alpha, epochs, shrink
-        Training settings of new runs (see :func:`fit_ratings`).
+    alpha, epochs, shrink, momentum, init_scale
+        Training settings of new runs (see :func:`fit_ratings`); use the settings of the
+        cached runs.
     baselines : dict of str to float, optional
-        Test RMSE of simpler predictors, drawn as reference lines.
+        Held-out RMSE of simpler predictors, drawn as reference lines.
+    held_out : str, default "test"
+        Name of the held-out part in the printout and the figure ("validation", "test").
 
     Returns
     -------
@@ -436,7 +444,17 @@ def movielens_explorer(
         if key not in runs:
             rng = np.random.default_rng(seed)
             runs[key] = mh.fit_ratings(
-                train, n_movies, n_users, key[1], alpha, key[0], epochs, rng, shrink=shrink
+                train,
+                n_movies,
+                n_users,
+                key[1],
+                alpha,
+                key[0],
+                epochs,
+                rng,
+                shrink=shrink,
+                momentum=momentum,
+                init_scale=init_scale,
             )
         model = runs[key]
         if model.diverged:
@@ -444,9 +462,12 @@ def movielens_explorer(
             return {"model": model, "train_rmse": math.nan, "test_rmse": math.nan}
         train_rmse = mh.rmse(model.predict(train.users, train.movies), train.ratings)
         test_rmse = mh.rmse(model.predict(test.users, test.movies), test.ratings)
-        print(f"lambda = {key[0]:g}, k = {key[1]}: train RMSE {train_rmse:.3f}, test RMSE {test_rmse:.3f}")
+        print(
+            f"lambda = {key[0]:g}, k = {key[1]}: train RMSE {train_rmse:.3f}, {held_out} RMSE {test_rmse:.3f}"
+        )
         fig, ax = plt.subplots(figsize=(7, 3.4))
-        plot_rmse_bars(ax, train_rmse, test_rmse, baselines, title=f"lambda = {key[0]:g}, k = {key[1]}")
+        title = f"lambda = {key[0]:g}, k = {key[1]}"
+        plot_rmse_bars(ax, train_rmse, test_rmse, baselines, title=title, held_out=held_out)
         fig.tight_layout()
         _show(fig)
         return {"model": model, "train_rmse": train_rmse, "test_rmse": test_rmse}

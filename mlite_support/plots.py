@@ -458,9 +458,14 @@ def plot_factors(
 
 
 def plot_rmse_bars(
-    ax: Axes, train_rmse: float, test_rmse: float, baselines: dict[str, float] | None = None, title: str = ""
+    ax: Axes,
+    train_rmse: float,
+    test_rmse: float,
+    baselines: dict[str, float] | None = None,
+    title: str = "",
+    held_out: str = "test",
 ) -> Axes:
-    """Train and test RMSE as bars, with simpler predictors' test RMSE as dashed lines.
+    """Training and held-out RMSE as bars, with simpler predictors' held-out RMSE as dashed lines.
 
     Taught in 05_movielens; the MovieLens explorer draws the same picture.
 
@@ -468,17 +473,19 @@ def plot_rmse_bars(
     ----------
     ax : matplotlib.axes.Axes
     train_rmse, test_rmse : float
-        Errors of the model, in stars.
+        Errors of the model on the training and the held-out ratings, in stars.
     baselines : dict of str to float, optional
-        Test RMSE of simpler predictors, by name.
+        Held-out RMSE of simpler predictors, by name.
     title : str, optional
+    held_out : str, default "test"
+        Label of the held-out bar ("validation" when choosing settings, "test" once at the end).
 
     Returns
     -------
     matplotlib.axes.Axes
         The same ``ax``.
     """
-    ax.barh(["test", "train"], [test_rmse, train_rmse], color=[PALETTE["test"], PALETTE["train"]])
+    ax.barh([held_out, "train"], [test_rmse, train_rmse], color=[PALETTE["test"], PALETTE["train"]])
     for name, value in (baselines or {}).items():
         ax.axvline(value, color=PALETTE["neutral"], ls="--", lw=1)
         ax.text(value, 1.45, name, rotation=90, va="top", ha="right", fontsize=8)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -113,6 +114,57 @@ def test_opening_and_closing_templates(path):
     assert any(re.search(r"mh\.check_\w+\(my_\w+\)", source(c)) for c in code_cells(nb)), (
         "an exercise with a checker"
     )
+
+
+def test_setup_cell_is_the_same_everywhere():
+    setups = {path.name: source(code_cells(load(path))[0]) for path in NOTEBOOKS}
+    first = setups[NOTEBOOKS[0].name]
+    assert "import mlite_helpers as mh" in first and 'sys.path.insert(0, "..")' not in first
+    for name, setup in setups.items():
+        assert setup == first, f"{name}: copy the setup cell of {NOTEBOOKS[0].name}"
+
+
+#: Runs the setup cell's import with the installed package hidden (no `pip install -e .`).
+HIDE_INSTALL = """
+import sys
+from pathlib import Path
+sys.meta_path = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "")]
+sys.path = [p for p in sys.path if p and not (Path(p) / "mlite_helpers.py").is_file()]
+sys.path_importer_cache.clear()
+try:
+    import mlite_helpers
+except ModuleNotFoundError:
+    pass
+else:
+    raise SystemExit("could not hide the installed package: " + mlite_helpers.__file__)
+"""
+
+
+@pytest.mark.parametrize("start", ["notebooks", "notebooks/some/deeper/folder", "."])
+def test_setup_cell_finds_the_helpers_without_installation(tmp_path, start):
+    """Started anywhere inside the repository, the setup cell imports the repository's module."""
+    setup = source(code_cells(load(NOTEBOOKS[0]))[0])
+    importing = setup.split("mh.report_versions()")[0]  # the imports only
+    folder = ROOT / start
+    made = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        code = HIDE_INSTALL + importing + "\nprint(mh.__file__)\n"
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "MPLBACKEND": "Agg"},
+        )
+    finally:
+        if made:
+            for sub in [folder, *folder.parents]:
+                if sub == ROOT / "notebooks":
+                    break
+                sub.rmdir()
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == ROOT / "mlite_helpers.py"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -233,3 +233,37 @@ def test_momentum_descends_faster_and_is_checked(rng):
     for bad in (1.0, -0.1, "0.9", float("nan")):
         with pytest.raises((TypeError, ValueError), match=r"momentum"):
             mh.fit_ratings(data, 60, 40, rng=rng, momentum=bad, **common)
+
+
+def test_movielens_explorer_names_the_held_out_part_and_trains_with_momentum(rng, capsys):
+    """05 passes its validation part: the printout and the bars must say so, and a run the
+    explorer trains itself must use the momentum and start scale of the cached runs."""
+    _, _, _, Y, R = random_problem(rng, 30, 20, 1, density=0.5)
+    data = mh.Ratings(*triplets_of(Y, R))
+    fit_idx, valid_idx = mh.split_ratings(data.users, 0.2, np.random.default_rng(0))
+    fit, valid = data.take(fit_idx), data.take(valid_idx)
+    settings = dict(alpha=0.1, epochs=15, shrink=3.0, momentum=0.9, init_scale=0.5)
+    ex = mh.movielens_explorer(
+        fit,
+        valid,
+        30,
+        20,
+        np.random.default_rng(1),
+        lambdas=(3.0,),
+        ks=(2,),
+        lambda_=3.0,
+        k=2,
+        held_out="validation",
+        **settings,
+    )
+    assert "validation RMSE" in capsys.readouterr().out
+    seed = int(np.random.default_rng(1).integers(2**32))  # how the explorer seeds its runs
+    expected = mh.fit_ratings(fit, 30, 20, k=2, lambda_=3.0, rng=np.random.default_rng(seed), **settings)
+    np.testing.assert_allclose(ex.state["model"].cost_history, expected.cost_history)
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    mh.plot_rmse_bars(ax, 0.7, 0.9, held_out="validation")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["validation", "train"]
+    plt.close(fig)
