@@ -56,8 +56,10 @@ def table(infos: list[dict[str, str]]) -> str:
         "|---|---|---|---|",
     ]
     for info in infos:
+        binder = f"https://mybinder.org/v2/gh/{BINDER_REPO}/HEAD?urlpath=lab/tree/notebooks/{info['file']}"
         lines.append(
-            f"| [{info['title']}](notebooks/{info['file']}) | {info['learn']} | {info['minutes']} min |"
+            f"| [{info['title']}](notebooks/{info['file']}) | {info['learn']} | {info['minutes']} min "
+            f"| [![Binder](https://mybinder.org/badge_logo.svg)]({binder}) |"
         )
     total = sum(int(i["minutes"]) for i in infos)
     lines.append(f"\nAbout {total} minutes in all.")

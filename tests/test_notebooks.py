@@ -80,7 +80,7 @@ def test_widget_cells_are_marked_and_follow_a_static_figure(path):
         )
         before = [o for c in cells[:i] for o in c["outputs"]]
         assert any("image/png" in o.get("data", {}) for o in before), "put a static figure before the widget"
-    if path.name[:2] in {"01", "03", "04"}:
+    if path.name[:2] in {"01", "03", "04", "06"}:
         assert widget_cells, f"{path.name} should have its slider explorer"
 
 
@@ -184,3 +184,9 @@ def test_taught_alignment_is_a_rotation():
     X_al, W_al = TAUGHT["align_to"](res.X, res.W, 0)
     np.testing.assert_allclose(X_al @ W_al.T, res.X @ res.W.T, atol=1e-12)
     assert abs(X_al[0, 1]) < 1e-12 and X_al[0, 0] > 0
+
+
+def test_readme_opens_every_notebook_on_binder():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"/HEAD?urlpath=lab/tree/notebooks/{path.name})" in readme, path.name
