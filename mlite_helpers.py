@@ -12,6 +12,8 @@ Contents, by notebook
 03_training        init_params, descend, gradient_descent, normalize_ratings
 05_movielens       Ratings, to_dense, sparse_cost_and_gradients, split_ratings,
                    movie_means, rmse, mae, fit_ratings, fold_in, recommend, similar_movies
+06_choosing_and_   select_settings (Selection, SettingResult), top_n, popularity_scores,
+  judging          top_n_scores (TopNScores), coverage
 
 Everything that only makes the series work (argument checks, the MovieLens download,
 plots, slider explorers, exercise checkers, the library-version report) lives in the
@@ -43,6 +45,7 @@ import csv
 import importlib
 import math
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -538,6 +541,7 @@ def descend(
     momentum: float = 0.0,
     snapshot_every: int | None = None,
     progress: bool = False,
+    callback: Callable[[int, np.ndarray, np.ndarray, np.ndarray], bool] | None = None,
 ) -> TrainResult:
     """Batch gradient descent on (X, W, b): the one training loop of the series.
 
@@ -571,6 +575,9 @@ def descend(
         Save a :class:`Snapshot` every this many epochs (plus the first and the last).
     progress : bool, default False
         Print J to stderr every 10% of the epochs (never used in the notebooks).
+    callback : callable, optional
+        ``callback(epoch, X, W, b) -> bool``, called after every step kept; returning True
+        stops training there (early stopping, taught in 06_choosing_and_judging).
 
     Returns
     -------
@@ -591,7 +598,7 @@ def descend(
     steps = [alpha * np.asarray(s, dtype=float) for s in scale]
     history = [0.0] * (epochs + 1)
     snapshots: list[Snapshot] = []
-    message = ""
+    message, diverged = "", False
     with np.errstate(over="ignore", invalid="ignore"):
         J, *grads = cost_and_gradients(*p)
         history[0] = J_start = float(J)
@@ -614,18 +621,22 @@ def descend(
                     f"{J_start:.4g} to {shown}, above where it started. Try a smaller alpha, for example "
                     f"{alpha / 10:g}."
                 )
+                diverged = True
                 break
             p, grads, history[epoch], done = new, new_grads, J, epoch
             if snapshot_every is not None and epoch % snapshot_every == 0:
                 snapshots.append(Snapshot(epoch, *(q.copy() for q in p), J))
             if progress and epochs >= 10 and epoch % (epochs // 10) == 0:
                 print(f"epoch {epoch}/{epochs}: J = {J:.6g}", file=sys.stderr, flush=True)
+            if callback is not None and callback(epoch, *p):
+                message = f"Stopped early after {epoch} epochs: J went from {J_start:.4g} to {J:.4g}."
+                break
     if snapshot_every is not None and snapshots[-1].epoch != done:
         snapshots.append(Snapshot(done, *(q.copy() for q in p), history[done]))
     if not message:
         message = f"Trained {done} epochs: J went from {J_start:.4g} to {history[done]:.4g}."
     X, W, b = p
-    return TrainResult(X, W, b, np.array(history[: done + 1]), bool(done < epochs), message, snapshots)
+    return TrainResult(X, W, b, np.array(history[: done + 1]), diverged, message, snapshots)
 
 
 def gradient_descent(
@@ -1027,6 +1038,7 @@ def fit_ratings(
     momentum: float = 0.0,
     init_scale: float = 0.1,
     progress: bool = False,
+    callback: Callable[[int, RatingsModel], bool] | None = None,
 ) -> RatingsModel:
     """Batch gradient descent on rating triplets, with mean normalization and user biases.
 
@@ -1072,6 +1084,9 @@ def fit_ratings(
         Standard deviation of the random starting values of X and W.
     progress : bool, default False
         Print J to stderr every 10% of the epochs.
+    callback : callable, optional
+        ``callback(epoch, model) -> bool`` after every epoch, with the model so far (its
+        ``cost_history`` left empty); True stops training (see :func:`select_settings`).
 
     Returns
     -------
@@ -1102,13 +1117,24 @@ def fit_ratings(
     else:
         scale = (1.0, 1.0, 1.0)
 
+    low, high = float(ratings.min()), float(ratings.max())
+
     def cost_and_gradients(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[float, *Params]:
         return sparse_cost_and_gradients(X, W, b, users, movies, y, lambda_)
 
+    def watch(epoch: int, X: np.ndarray, W: np.ndarray, b: np.ndarray) -> bool:
+        return bool(callback(epoch, RatingsModel(X, W, b, mu, lambda_, np.empty(0), False, "", (low, high))))
+
     result = descend(
-        cost_and_gradients, (X, W, b), alpha, epochs, scale=scale, momentum=momentum, progress=progress
+        cost_and_gradients,
+        (X, W, b),
+        alpha,
+        epochs,
+        scale=scale,
+        momentum=momentum,
+        progress=progress,
+        callback=None if callback is None else watch,
     )
-    low, high = float(ratings.min()), float(ratings.max())
     return RatingsModel(
         result.X,
         result.W,
@@ -1252,6 +1278,347 @@ def similar_movies(
 
 
 # ======================================================================================
+# 06_choosing_and_judging: settings chosen on a validation part; top-N lists judged
+# ======================================================================================
+
+
+def _as_ratings(name: str, data: Any, n_movies: int, n_users: int) -> Ratings:
+    if not isinstance(data, tuple) or len(data) != 3:
+        raise TypeError(f"{name} must be a Ratings(users, movies, ratings) triplet of arrays.")
+    return Ratings(*validate.triplets(*data, n_movies, n_users))
+
+
+class SettingResult(NamedTuple):
+    """One (lambda_, k) of the grid on the validation part (taught in 06_choosing_and_judging).
+
+    Attributes
+    ----------
+    epochs : int
+        Epochs at its best validation RMSE (0 if it diverged before the first check).
+    validation_rmse : float
+        That best validation RMSE (inf if it diverged before the first check).
+    curve : np.ndarray, shape (n_checks, 2)
+        Epoch and validation RMSE of every check until the run stopped.
+    """
+
+    epochs: int
+    validation_rmse: float
+    curve: np.ndarray
+
+
+@dataclass
+class Selection:
+    """What :func:`select_settings` returns (taught in 06_choosing_and_judging).
+
+    Attributes
+    ----------
+    lambda_, k, epochs : float, int, int
+        The chosen settings.
+    validation_rmse : float
+    results : dict of (lambda_, k) to SettingResult
+        Every setting of the grid.
+    model : RatingsModel
+        Trained with the chosen settings on all the ratings given.
+    fit, alpha, fit_options, seed
+        How every run was trained (all from the same start), for :meth:`refit`.
+    message : str
+        The choice, and a note when it lies at the edge of the grid.
+    """
+
+    lambda_: float
+    k: int
+    epochs: int
+    validation_rmse: float
+    results: dict[tuple[float, int], SettingResult]
+    fit: Callable[..., RatingsModel]
+    alpha: float
+    fit_options: dict[str, Any]
+    seed: int
+    message: str
+    model: RatingsModel = field(init=False, repr=False)
+
+    def refit(
+        self, data: Ratings, n_movies: int, n_users: int, setting: tuple[float, int] | None = None
+    ) -> RatingsModel:
+        """Train on ``data`` with a setting of the grid (default: the chosen one) for its best epochs.
+
+        Parameters
+        ----------
+        data : Ratings
+        n_movies, n_users : int
+        setting : tuple (lambda_, k), optional
+
+        Returns
+        -------
+        RatingsModel
+        """
+        key = (self.lambda_, self.k) if setting is None else setting
+        if not isinstance(key, tuple) or key not in self.results or self.results[key].epochs == 0:
+            usable = [s for s, result in self.results.items() if result.epochs]
+            raise ValueError(
+                f"setting must be a (lambda_, k) of the grid with trained epochs, one of {usable}."
+            )
+        lambda_, k = key
+        epochs, rng = self.results[lambda_, k].epochs, np.random.default_rng(self.seed)
+        return self.fit(data, n_movies, n_users, k, self.alpha, lambda_, epochs, rng, **self.fit_options)
+
+
+def select_settings(
+    data: Ratings,
+    n_movies: int,
+    n_users: int,
+    rng: np.random.Generator,
+    *,
+    lambdas: tuple[float, ...] = (3.0, 10.0, 30.0),
+    ks: tuple[int, ...] = (2, 10),
+    alpha: float = 0.3,
+    max_epochs: int = 200,
+    every: int = 5,
+    patience: int = 4,
+    tol: float = 5e-4,
+    validation_fraction: float = 0.2,
+    fit: Callable[..., RatingsModel] = fit_ratings,
+    fit_options: dict[str, Any] | None = None,
+    progress: bool = False,
+) -> Selection:
+    """Choose lambda_, k and the number of epochs on a validation part carved from ``data``.
+
+    Taught in 06_choosing_and_judging. ``validation_fraction`` of every user's ratings are
+    held out (:func:`split_ratings`); each (lambda_, k) trains on the rest, all from the same
+    start, its validation RMSE checked every ``every`` epochs, and stops early after
+    ``patience`` checks that do not beat its best by more than ``tol`` stars. The winner,
+    ``argmin over (lambda_, k, epochs) of RMSE(validation)``, is trained again on all of
+    ``data`` from the same start (:meth:`Selection.refit`).
+
+    Parameters
+    ----------
+    data : Ratings
+        Training ratings (never the test part).
+    n_movies, n_users : int
+    rng : np.random.Generator
+        For the validation split and the start shared by every run.
+    lambdas, ks : tuple
+        The grid.
+    alpha, max_epochs, every, patience, tol : float, int, int, int, float
+        Learning rate, most epochs of a run, and early stopping as above.
+    validation_fraction : float, default 0.2
+    fit : callable, default fit_ratings
+        Any ``fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=...,
+        **fit_options)`` that calls ``callback(epoch, model)`` after every epoch and stops
+        when it returns True.
+    fit_options : dict, optional
+        For ``fit``; default ``momentum=0.9, init_scale=0.5, shrink=3.0`` (05_movielens).
+    progress : bool, default False
+        A line per run on stderr (a selection takes seconds; off in the notebooks).
+
+    Returns
+    -------
+    Selection
+    """
+    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
+    n_users = validate.integer("n_users", n_users, 1, "number of users")
+    data, rng = _as_ratings("data", data, n_movies, n_users), validate.generator(rng)
+    for name, grid in (("lambdas", lambdas), ("ks", ks)):
+        if not isinstance(grid, (tuple, list)):
+            raise TypeError(
+                f"{name} must be a tuple of values, e.g. lambdas=(3.0, 10.0), ks=(2, 10); got {grid!r}."
+            )
+    lambdas = tuple(validate.lambda_(lam) for lam in lambdas)
+    ks = tuple(validate.integer("k", k, 1, "number of latent features") for k in ks)
+    max_epochs = validate.integer("max_epochs", max_epochs, 1, "most epochs of a run")
+    every = validate.integer("every", every, 1, "epochs between validation checks", max_epochs)
+    patience = validate.integer("patience", patience, 1, "checks without improvement before stopping")
+    tol = validate.number("tol", tol, low=0.0, meaning="smallest improvement, in stars", example="5e-4")
+    if not lambdas or not ks:
+        raise ValueError(
+            "lambdas and ks must each hold at least one value, e.g. lambdas=(3.0, 10.0), ks=(2, 10)."
+        )
+    share = validate.number(
+        "validation_fraction", validation_fraction, low=0.0, strict=True, meaning="share held out"
+    )
+    if share >= 1:
+        raise ValueError(f"validation_fraction must be below 1 (0.2 is common), got {validation_fraction!r}.")
+    train, val = (data.take(part) for part in split_ratings(data.users, share, rng))
+    if val.ratings.size == 0:
+        raise ValueError("the validation part is empty: raise validation_fraction, or pass more ratings.")
+    options = dict(momentum=0.9, init_scale=0.5, shrink=3.0) if fit_options is None else dict(fit_options)
+    seed, results, start = int(rng.integers(2**32)), {}, time.perf_counter()
+
+    def run(lambda_: float, k: int) -> None:
+        curve: list[tuple[int, float]] = []
+        best: list[Any] = [math.inf, 0]  # validation RMSE and epoch of the best check
+
+        def check(epoch: int, model: RatingsModel) -> bool:
+            if epoch % every == 0:
+                curve.append((epoch, rmse(model.predict(val.users, val.movies), val.ratings)))
+                if curve[-1][1] < best[0] - tol:  # a real improvement
+                    best[:] = [curve[-1][1], epoch]
+            return epoch - best[1] >= patience * every  # early stop: `patience` checks without one
+
+        run_rng = np.random.default_rng(seed)  # the same start for every setting
+        fit(train, n_movies, n_users, k, alpha, lambda_, max_epochs, run_rng, callback=check, **options)
+        results[lambda_, k] = SettingResult(best[1], best[0], np.reshape(curve, (-1, 2)))
+        line = f"lambda_ = {lambda_:g}, k = {k}: validation RMSE {best[0]:.4f} after {best[1]} epochs"
+        if progress:
+            print(f"{line}; {time.perf_counter() - start:.1f} s so far", file=sys.stderr, flush=True)
+
+    for lambda_ in lambdas:
+        for k in ks:
+            run(lambda_, k)
+    (lambda_, k), chosen = min(results.items(), key=lambda item: item[1].validation_rmse)
+    if chosen.epochs == 0:
+        raise ValueError(
+            f"no run reached its first validation check: every run diverged (lower alpha, now {alpha:g}), "
+            "or fit never calls callback(epoch, model)."
+        )
+    notes = [
+        f"{name} = {value:g} is at the edge of the grid {grid}: try values beyond it."
+        for name, value, grid in (("lambda_", lambda_, lambdas), ("k", k, ks))
+        if len(grid) > 1 and value in (min(grid), max(grid))
+    ] + [f"It was still improving after {max_epochs} epochs: allow more."] * (
+        chosen.epochs > max_epochs - every
+    )
+    msg = f"Chose lambda_ = {lambda_:g}, k = {k}, {chosen.epochs} epochs (validation RMSE {chosen[1]:.4f})."
+    msg = " ".join([msg, *notes])
+    selection = Selection(lambda_, k, *chosen[:2], results, fit, alpha, options, seed, msg)
+    selection.model = selection.refit(data, n_movies, n_users)  # the winner, on all of data
+    return selection
+
+
+def top_n(scores: np.ndarray, train: Ratings, n: int = 10) -> np.ndarray:
+    """Every user's n best-scored movies among those the user did not rate in ``train``.
+
+    Taught in 06_choosing_and_judging. Rated movies get the score ``-inf`` (never
+    recommended); equal scores are ranked by the lower movie index.
+
+    Parameters
+    ----------
+    scores : np.ndarray, shape (n_movies, n_users)
+        Higher is better: predicted ratings, or popularity (:func:`popularity_scores`).
+    train : Ratings
+    n : int, default 10
+
+    Returns
+    -------
+    np.ndarray of int, shape (n_users, n)
+        Row j: user j's list, best first.
+    """
+    scores = validate.float_array("scores", scores, "(n_movies, n_users)")
+    if scores.ndim != 2 or not np.all(np.isfinite(scores)):
+        raise ValueError(f"scores must be a finite (n_movies, n_users) array, got shape {scores.shape}.")
+    n_movies, n_users = scores.shape
+    train = _as_ratings("train", train, n_movies, n_users)
+    fewest = n_movies - np.bincount(train.users, minlength=n_users).max(initial=0)  # unrated movies
+    n = validate.integer(
+        "n", n, 1, "length of each list, at most the fewest unrated movies of a user", fewest
+    )
+    S = scores.T.copy()  # (n_users, n_movies): one row per user
+    S[train.users, train.movies] = -np.inf  # rated in training: never recommended
+    nth = -np.partition(-S, n - 1, axis=1)[:, n - 1]  # each user's n-th best score
+    users, movies = np.nonzero(S >= nth[:, None])  # the n best, and any ties with the n-th
+    order = np.lexsort((movies, -S[users, movies], users))  # by user, best first, then movie index
+    first = np.searchsorted(users[order], np.arange(n_users))  # where each user's rows start
+    return movies[order][first[:, None] + np.arange(n)]
+
+
+def popularity_scores(train: Ratings, n_movies: int, n_users: int) -> np.ndarray:
+    """The popularity baseline: each movie's number of training ratings, for every user.
+
+    Taught in 06_choosing_and_judging.
+
+    Parameters
+    ----------
+    train : Ratings
+    n_movies, n_users : int
+
+    Returns
+    -------
+    np.ndarray, shape (n_movies, n_users)
+        The counts repeated for every user (a read-only view: no extra memory).
+    """
+    train = _as_ratings("train", train, n_movies, n_users)
+    counts = np.bincount(train.movies, minlength=n_movies).astype(float)
+    return np.broadcast_to(counts[:, None], (n_movies, n_users))
+
+
+class TopNScores(NamedTuple):
+    """Precision, recall and NDCG at n of every user with relevant held-out movies.
+
+    Attributes
+    ----------
+    users : np.ndarray of int, shape (n_judged,)
+        The users judged: those with at least one relevant held-out movie.
+    precision, recall, ndcg : np.ndarray, shape (n_judged,)
+    hits : np.ndarray of bool, shape (n_users, n)
+        ``hits[j, r]``: user j's movie at rank r + 1 is relevant.
+    """
+
+    users: np.ndarray
+    precision: np.ndarray
+    recall: np.ndarray
+    ndcg: np.ndarray
+    hits: np.ndarray
+
+
+def top_n_scores(top: np.ndarray, test: Ratings, n_movies: int, min_rating: float = 4.0) -> TopNScores:
+    """Judge every user's top-n list by the held-out movies the user liked.
+
+    Taught in 06_choosing_and_judging. Relevant to user j: T_j, the movies j rated at least
+    ``min_rating`` in ``test``. With hit(r) = 1 if the movie at rank r is in T_j, else 0::
+
+        P@n = sum_r hit(r) / n          R@n = sum_r hit(r) / |T_j|          NDCG@n = DCG / IDCG
+        DCG = sum_r hit(r) / log2(r + 1)         IDCG = sum_{r = 1..min(n, |T_j|)} 1 / log2(r + 1)
+
+    Parameters
+    ----------
+    top : np.ndarray of int, shape (n_users, n)
+        Every user's list, best first (:func:`top_n`).
+    test : Ratings
+        Held-out ratings.
+    n_movies : int
+    min_rating : float, default 4.0
+
+    Returns
+    -------
+    TopNScores
+    """
+    top = np.asarray(top)
+    if top.ndim != 2 or top.shape[1] == 0:
+        raise ValueError(f"top must be an (n_users, n) array of movie indices, got shape {top.shape}.")
+    (n_users, n), _ = top.shape, validate.index_array("top", top.ravel(), n_movies, "movie")
+    test = _as_ratings("test", test, n_movies, n_users)
+    min_rating = validate.number("min_rating", min_rating, low=-math.inf, meaning="stars of a liked movie")
+    liked = test.ratings >= min_rating
+    relevant = test.users[liked] * n_movies + test.movies[liked]  # each (user, movie) pair as one number
+    hits = np.isin(np.arange(n_users)[:, None] * n_movies + top, relevant)  # (n_users, n)
+    size = np.bincount(test.users[liked], minlength=n_users)  # |T_j|
+    users = np.flatnonzero(size > 0)
+    discount = 1 / np.log2(np.arange(2, n + 2))  # 1 / log2(r + 1) for ranks r = 1..n
+    idcg = np.cumsum(discount)[np.minimum(size[users], n) - 1]  # every hit at the top
+    found = hits[users].sum(axis=1)
+    return TopNScores(users, found / n, found / size[users], hits[users] @ discount / idcg, hits)
+
+
+def coverage(top: np.ndarray, n_movies: int) -> float:
+    """Catalogue coverage: the share of all movies that are in at least one user's list.
+
+    Taught in 06_choosing_and_judging.
+
+    Parameters
+    ----------
+    top : np.ndarray of int, shape (n_users, n)
+    n_movies : int
+
+    Returns
+    -------
+    float
+        From 0 to 1.
+    """
+    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
+    return np.unique(validate.index_array("top", np.ravel(top), n_movies, "movie")).size / n_movies
+
+
+# ======================================================================================
 # Support code, reached as mh.<name>: loaded from mlite_support on first use
 # ======================================================================================
 
@@ -1259,12 +1626,16 @@ __all__ = [
     "GradientComparison",
     "Ratings",
     "RatingsModel",
+    "Selection",
+    "SettingResult",
     "Snapshot",
+    "TopNScores",
     "ToyData",
     "TrainResult",
     "compare_gradients",
     "cost",
     "cost_loops",
+    "coverage",
     "descend",
     "fit_ratings",
     "fold_in",
@@ -1277,13 +1648,17 @@ __all__ = [
     "movie_means",
     "normalize_ratings",
     "numerical_gradients",
+    "popularity_scores",
     "predict",
     "recommend",
     "rmse",
+    "select_settings",
     "similar_movies",
     "sparse_cost_and_gradients",
     "split_ratings",
     "to_dense",
+    "top_n",
+    "top_n_scores",
 ]
 
 #: Which support module provides each ``mh.<name>`` that is not defined above.
@@ -1293,10 +1668,12 @@ SUPPORT: dict[str, str] = {
         "movielens": "DATA_DIR DataError MovieLens MOVIELENS_SHA256 MOVIELENS_URL "
         "fetch_movielens load_movielens",
         "plots": "PALETTE set_style ratings_table predictions_table plot_cost_history plot_feature_space "
-        "plot_ratings_heatmap plot_movie_predictions plot_training_summary plot_factors plot_rmse_bars",
+        "plot_ratings_heatmap plot_movie_predictions plot_training_summary plot_factors plot_rmse_bars "
+        "plot_validation_curves plot_top_n_bars top_n_table",
         "explorers": "Explorer optimizer_explorer training_explorer factor_explorer movielens_explorer "
-        "new_user_explorer",
-        "exercises": "check_cost check_gradients check_step check_rotation check_sparse_cost",
+        "new_user_explorer top_n_explorer",
+        "exercises": "check_cost check_gradients check_step check_rotation check_sparse_cost "
+        "check_precision_at_k check_ndcg_at_k",
         "versions": "MIN_VERSIONS report_versions",
     }.items()
     for name in names.split()

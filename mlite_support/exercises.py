@@ -954,3 +954,185 @@ def check_sparse_cost(fn: Callable[..., Any]) -> None:
         The reader's sparse cost function.
     """
     _report(_SPARSE, fn)
+
+
+# -- 06_choosing_and_judging: precision@k and NDCG@k ---------------------------------------
+
+
+def _top_k_cases() -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """Three hand-computable lists: (recommended, relevant, k).
+
+    Case 1: k = 5 of 8 listed movies; hits at ranks 2 and 5, two more beyond rank 5; 7
+    relevant movies. Case 2: k = 4, hits at ranks 1 and 3, only 2 relevant movies (fewer
+    than k). Case 3: no hit at all.
+    """
+    return [
+        (np.array([12, 7, 3, 10, 5, 1, 9, 2]), np.array([9, 4, 7, 11, 2, 5, 0]), 5),
+        (np.array([6, 8, 0, 4, 11, 3]), np.array([0, 6]), 4),
+        (np.array([8, 6, 4, 2]), np.array([1, 3, 5]), 3),
+    ]
+
+
+def _discounted(hits: list[bool], start: int = 1, weight: Callable[[int], float] | None = None) -> float:
+    """sum over ranks r (from ``start``) of hit(r) * weight(r); weight 1 / log2(r + 1) by default."""
+    weight = weight or (lambda r: 1 / math.log2(r + 1))
+    return float(sum(weight(r) for r, hit in enumerate(hits, start=start) if hit))
+
+
+def _precision_variants(recommended: np.ndarray, relevant: np.ndarray, k: int) -> dict[str, float]:
+    """precision@k and what typical mistakes give instead, on one case."""
+    liked = {int(m) for m in relevant}
+    hits = [int(m) in liked for m in recommended[:k]]
+    found, everywhere = sum(hits), sum(int(m) in liked for m in recommended)
+    in_place = sum(int(a) == int(b) for a, b in zip(recommended[:k], relevant))
+    return {
+        "correct": found / k,
+        "this is recall@k (hits / number of relevant movies); precision@k divides by k": found / len(liked),
+        "hits below rank k are counted too: look at the first k movies only, recommended[:k]": everywhere / k,
+        "the whole list is judged: take its first k movies, recommended[:k], and divide by k": everywhere
+        / len(recommended),
+        "the hits are divided by the length of the whole list; divide by k": found / len(recommended),
+        "this is the number of hits; divide it by k": float(found),
+        "this is a percentage; return a fraction between 0 and 1": 100 * found / k,
+        "the misses are counted, not the hits": (k - found) / k,
+        "the hits are divided by min(k, number of relevant movies); precision@k divides by k": found
+        / min(k, len(liked)),
+        "the list is compared position by position with the relevant movies; a hit is any of the "
+        "first k movies that is relevant, wherever it stands": in_place / k,
+        "only the first k - 1 movies are looked at (an off-by-one): recommended[:k]": sum(hits[: k - 1]) / k,
+        "the list starts at recommended[1], skipping the best movie (Python counts from 0): "
+        "recommended[:k]": sum(int(m) in liked for m in recommended[1 : k + 1]) / k,
+        "the hits are divided by k + 1 (an off-by-one); divide by k": found / (k + 1),
+    }
+
+
+def _ndcg_variants(recommended: np.ndarray, relevant: np.ndarray, k: int) -> dict[str, float]:
+    """NDCG@k and what typical mistakes give instead, on one case."""
+    liked = {int(m) for m in relevant}
+    hits = [int(m) in liked for m in recommended[:k]]
+    ideal = [True] * min(k, len(liked))
+    dcg, idcg = _discounted(hits), _discounted(ideal)
+    own = _discounted(sorted(hits, reverse=True))
+
+    def linear(r: int) -> float:
+        return 1 / r
+
+    def times_log(r: int) -> float:
+        return math.log2(r + 1)
+
+    return {
+        "correct": dcg / idcg,
+        "this is DCG; divide it by the ideal DCG, the DCG of a list with every hit at the top": dcg,
+        "the ideal DCG counts every relevant movie, but at most k fit in the list: sum the ideal "
+        "discounts over ranks 1 to min(k, number of relevant movies)": dcg / _discounted([True] * len(liked)),
+        "the ideal DCG assumes k relevant movies; with fewer, only min(k, number of relevant "
+        "movies) ranks can hold a hit": dcg / _discounted([True] * k),
+        "the discount is shifted by one rank: rank 1 must get 1 / log2(1 + 1) = 1 (with a 0-based "
+        "index r, use log2(r + 2))": _discounted(hits, start=2) / _discounted(ideal, start=2),
+        "the discount is 1 / rank; NDCG uses 1 / log2(rank + 1)": _discounted(hits, weight=linear)
+        / _discounted(ideal, weight=linear),
+        "there is no discount: every hit counts the same, wherever it is; divide each hit by "
+        "log2(rank + 1)": sum(hits) / len(ideal),
+        "the ideal DCG is computed from the list's own hits; it must put min(k, number of relevant "
+        "movies) hits at the top": dcg / own if own else math.nan,
+        "the ranks are counted among the hits only; the discount depends on the rank in the "
+        "whole list": _discounted([True] * sum(hits)) / idcg,
+        "hits below rank k are counted too: look at the first k movies only, recommended[:k]": _discounted(
+            [int(m) in liked for m in recommended]
+        )
+        / idcg,
+        "each hit is multiplied by log2(rank + 1); divide by it": _discounted(hits, weight=times_log)
+        / _discounted(ideal, weight=times_log),
+        "DCG and the ideal DCG are swapped: NDCG = DCG / ideal DCG": idcg / dcg if dcg else math.inf,
+        "DCG uses log2 but the ideal DCG the natural log; any base works, but the same in both": dcg
+        * math.log(2)
+        / idcg,
+        "DCG uses the natural log but the ideal DCG log2; any base works, but the same in both": dcg
+        / math.log(2)
+        / idcg,
+    }
+
+
+def _call_reader(fn: Callable[..., Any], case: tuple[Any, ...]) -> tuple[Any, str | None]:
+    """(result, None), or (None, what went wrong) explained as in every other check."""
+    try:
+        return _call(fn, dict(zip(("recommended", "relevant", "k"), case)), ()), None
+    except _NotImplementedYetError:
+        return None, NOT_IMPLEMENTED
+    except _ResultError as wrong:
+        return None, wrong.message
+
+
+def _diagnose_top_k(
+    fn: Callable[..., Any], variants: Callable[..., dict[str, float]], what: str
+) -> tuple[bool, str]:
+    """Run ``fn`` on every case; name the first typical mistake that explains all it returned."""
+    alive: set[str] | None = None  # the mistakes that agree with everything fn returned so far
+    for case_no, case in enumerate(_top_k_cases(), start=1):
+        with np.errstate(all="ignore"):  # a division by zero is diagnosed below, not warned about
+            value, problem = _call_reader(fn, case)
+        if problem and "ZeroDivisionError" in problem:
+            return False, (
+                f"{problem}. The discount of rank r is 1 / log2(r + 1): rank 1 gets 1 / log2(2) = 1, "
+                "while 1 / log2(1) divides by zero."
+            )
+        if problem:
+            return False, problem
+        if value is None:
+            return False, f"your function returned None: did you forget `return {what}`?"
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            return False, f"your function should return one number ({what}), got {type(value).__name__}."
+        if not math.isfinite(value):
+            return False, (
+                f"{what} is {value}: probably a division by zero. The discount of rank r is "
+                "1 / log2(r + 1), so rank 1 gets 1 / log2(2) = 1."
+            )
+        expected = variants(*case)
+        correct = expected.pop("correct")
+        alive = set(expected) if alive is None else alive
+        if math.isclose(value, correct, rel_tol=1e-6, abs_tol=1e-9):
+            alive = {m for m in alive if math.isclose(expected[m], correct, rel_tol=1e-6, abs_tol=1e-9)}
+            continue
+        for mistake in (m for m in expected if m in alive):
+            if math.isclose(value, expected[mistake], rel_tol=1e-6, abs_tol=1e-9):
+                return False, f"not quite: {mistake}."
+        recommended, relevant, k = case
+        return False, (
+            f"not quite: on test case {case_no} (recommended {recommended.tolist()}, relevant "
+            f"{sorted(relevant.tolist())}, k = {k}) {what} should be {correct:.4f}, your function gave "
+            f"{value:.4f}."
+        )
+    return True, f"correct! Your {what} matches on every test case."
+
+
+def check_precision_at_k(fn: Callable[..., Any]) -> None:
+    """Check a reader's precision@k and print "correct" or the likely mistake.
+
+    Exercise check for 06_choosing_and_judging. ``fn(recommended, relevant, k)`` gets one
+    user's list (movie indices, best first, possibly longer than k) and the movies that
+    user liked, and must return the share of the first k movies that are liked. Never
+    raises.
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's precision@k.
+    """
+    print(_diagnose_top_k(fn, _precision_variants, "precision@k")[1])
+
+
+def check_ndcg_at_k(fn: Callable[..., Any]) -> None:
+    """Check a reader's NDCG@k and print "correct" or the likely mistake.
+
+    Exercise check for 06_choosing_and_judging. ``fn(recommended, relevant, k)`` must
+    return ``DCG / IDCG`` with ``DCG = sum over ranks r <= k of hit(r) / log2(r + 1)`` and
+    ``IDCG`` the DCG of min(k, number of relevant movies) hits at the top. Never raises.
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's NDCG@k.
+    """
+    print(_diagnose_top_k(fn, _ndcg_variants, "NDCG@k")[1])

@@ -22,7 +22,13 @@ from IPython.display import display
 
 import mlite_helpers as mh
 from mlite_support import validate
-from mlite_support.plots import plot_factors, plot_movie_predictions, plot_rmse_bars, plot_training_summary
+from mlite_support.plots import (
+    plot_factors,
+    plot_movie_predictions,
+    plot_rmse_bars,
+    plot_training_summary,
+    top_n_table,
+)
 
 # -- slider values (03_training and 04_visualization) ------------------------------------
 #: lambda: a log scale with 0 reachable.
@@ -49,6 +55,12 @@ MOVIELENS_LAMBDAS: tuple[float, ...] = (0.0, 1.0, 3.0, 10.0, 30.0)
 MOVIELENS_KS: tuple[int, ...] = (2, 5, 10, 20)
 #: Stars a new user can give (0 stands for "not seen": MovieLens ratings start at 0.5).
 STAR_CHOICES: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
+
+# -- slider values (06_choosing_and_judging) ----------------------------------------------
+#: The user slider runs over every user; lambda and k over the cached runs. Lists are this long:
+TOP_LIST_LENGTH = 10
+#: A held-out movie rated this many stars or more is one the user liked (a hit if listed).
+LIKED_STARS = 4.0
 
 _LAYOUT = {"style": {"description_width": "70px"}, "layout": {"width": "330px"}}
 
@@ -538,3 +550,104 @@ def new_user_explorer(
         return {"recommended": best, "predicted": predicted, "w": w, "b": b}
 
     return Explorer(controls, draw, height="260px")
+
+
+def top_n_explorer(
+    runs: dict[tuple[float, int], mh.RatingsModel],
+    train: mh.Ratings,
+    test: mh.Ratings,
+    titles: Sequence[str],
+    user: int = 0,
+    setting: tuple[float, int] | None = None,
+    n: int = TOP_LIST_LENGTH,
+    min_rating: float = LIKED_STARS,
+) -> Explorer:
+    """Pick a user and a trained model: held-out movies, the model's and the popularity top lists.
+
+    Taught in 06_choosing_and_judging. ``runs`` holds one model per (lambda_, k) of a full
+    grid, all trained on ``train``; each model's lists for every user are ranked once
+    (:func:`mlite_helpers.top_n`), on first use, and kept.
+
+    Parameters
+    ----------
+    runs : dict of (lambda_, k) to mh.RatingsModel
+        Trained models, one for every combination of the lambdas and ks they use.
+    train, test : Ratings
+        Training ratings (their movies are never listed) and held-out ratings.
+    titles : sequence of str, length n_movies
+    user : int, default 0
+        The user shown first.
+    setting : tuple (lambda_, k), optional
+        The run shown first; default the first in ``runs``.
+    n : int
+        Length of the lists.
+    min_rating : float
+        Stars from which a held-out movie counts as liked (a hit if listed).
+
+    Returns
+    -------
+    Explorer
+        Controls ``user``, ``lambda_`` and ``k``; ``state`` holds ``user``, ``setting`` and
+        ``lists`` (movie indices by list name) and ``hits`` (hits per list name).
+    """
+    if not runs:
+        raise ValueError("runs is empty: pass at least one trained model, by (lambda_, k).")
+    lambdas, ks = sorted({key[0] for key in runs}), sorted({key[1] for key in runs})
+    missing = [(lam, k) for lam in lambdas for k in ks if (lam, k) not in runs]
+    if missing:
+        raise ValueError(f"runs must hold every (lambda_, k) of its grid; missing {missing}.")
+    n_movies, n_users = next(iter(runs.values())).X.shape[0], next(iter(runs.values())).W.shape[0]
+    if len(titles) != n_movies:
+        raise ValueError(f"titles has {len(titles)} entries but the models have {n_movies} movies.")
+    user = validate.integer("user", user, 0, "user index", n_users - 1)
+    setting = next(iter(runs)) if setting is None else setting
+    if setting not in runs:
+        raise ValueError(f"setting {setting!r} is not in runs: pick one of {sorted(runs)}.")
+    cache: dict[Any, tuple[np.ndarray, mh.TopNScores]] = {}
+
+    def lists_of(key: Any) -> tuple[np.ndarray, mh.TopNScores]:
+        """Every user's top list and how it scores, for one run (or "popularity")."""
+        if key not in cache:
+            if key == "popularity":
+                scores = mh.popularity_scores(train, n_movies, n_users)
+            else:
+                model = runs[key]
+                scores = mh.predict(model.X, model.W, model.b) + model.mu[:, None]
+            top = mh.top_n(scores, train, n)
+            cache[key] = top, mh.top_n_scores(top, test, n_movies, min_rating)
+        return cache[key]
+
+    controls = {
+        "user": widgets.IntSlider(
+            value=user, min=0, max=n_users - 1, description="user", continuous_update=False, **_LAYOUT
+        ),
+        "lambda_": _selection_slider("lambda", lambdas, setting[0]),
+        "k": _selection_slider("k", ks, setting[1]),
+    }
+    n_train = np.bincount(train.users, minlength=n_users)
+
+    def draw(values: dict[str, Any]) -> dict[str, Any]:
+        j, key = values["user"], (values["lambda_"], values["k"])
+        mine = test.users == j
+        held_out, stars = test.movies[mine], test.ratings[mine]
+        sources = {f"model (lambda = {key[0]:g}, k = {key[1]})": key, "popularity": "popularity"}
+        ranked = {
+            name: lists_of(source) for name, source in sources.items()
+        }  # rank first, then print at once
+        lines = [
+            f"user {j}: {n_train[j]} training ratings; {held_out.size} held out, "
+            f"{int(np.sum(stars >= min_rating))} of them liked ({min_rating:g} stars or more)"
+        ]
+        lists, hits = {}, {}
+        for name, (top, scores) in ranked.items():
+            lists[name], hits[name] = top[j], int(scores.hits[j].sum())
+            at = np.searchsorted(scores.users, j)
+            numbers = "not judged (no liked held-out movie)"
+            if at < scores.users.size and scores.users[at] == j:
+                p, r, g = scores.precision[at], scores.recall[at], scores.ndcg[at]
+                numbers = f"P@{n} {p:.2f}, R@{n} {r:.2f}, NDCG@{n} {g:.2f}"
+            lines.append(f"  {name:30} {hits[name]} hit(s): {numbers}")
+        print("\n".join([*lines, "", top_n_table(lists, held_out, stars, titles, min_rating)]))
+        return {"user": j, "setting": key, "lists": lists, "hits": hits}
+
+    return Explorer(controls, draw, height="330px")

@@ -20,7 +20,7 @@ from mlite_support import validate
 if TYPE_CHECKING:  # pragma: no cover - type hints only
     from matplotlib.axes import Axes
 
-    from mlite_helpers import TrainResult
+    from mlite_helpers import Selection, TrainResult
 
 #: Colour-blind-safe colours (Okabe-Ito) used by every plot in the series.
 PALETTE: dict[str, str] = {
@@ -493,3 +493,132 @@ def plot_rmse_bars(
     ax.set_xlabel("RMSE (stars)")
     ax.set_title(title)
     return ax
+
+
+# -- 06_choosing_and_judging ---------------------------------------------------------------
+
+
+def plot_validation_curves(ax: Axes, selection: Selection) -> Axes:
+    """Validation RMSE against the epoch for every setting of a grid, each best check marked.
+
+    Taught in 06_choosing_and_judging. Colour: lambda; line style: k; a dot marks where
+    each run was best (early stopping ended it a few checks later), a star the chosen one.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    selection : mlite_helpers.Selection
+        What :func:`mlite_helpers.select_settings` returned.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+    lambdas = sorted({lambda_ for lambda_, _ in selection.results})
+    ks = sorted({k for _, k in selection.results})
+    colors = [PALETTE[c] for c in ("train", "test", "action", "romance", "highlight", "neutral")]
+    for (lambda_, k), result in selection.results.items():
+        color = colors[lambdas.index(lambda_) % len(colors)]
+        style = ("-", "--", ":", "-.")[ks.index(k) % 4]
+        epochs, errors = result.curve.T
+        ax.plot(epochs, errors, color=color, ls=style, label=f"lambda = {lambda_:g}, k = {k}")
+        if result.epochs:
+            ax.plot(result.epochs, result.validation_rmse, "o", color=color, ms=5)
+    ax.plot(
+        selection.epochs, selection.validation_rmse, "*", color=PALETTE["observed"], ms=14, label="chosen"
+    )
+    worst = max(r.validation_rmse for r in selection.results.values() if r.epochs)
+    ax.set_ylim(selection.validation_rmse - 0.005, worst + 0.01)  # every best check in view
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation RMSE (stars)")
+    ax.legend(fontsize=8, ncols=2)
+    return ax
+
+
+def plot_top_n_bars(ax: Axes, table: dict[str, dict[str, float]]) -> Axes:
+    """Grouped bars: one group per metric (P@10, R@10, ...), one bar per ranking.
+
+    Taught in 06_choosing_and_judging.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    table : dict of str to dict of str to float
+        ``table[ranking][metric]``, e.g. ``{"popularity": {"P@10": 0.12, ...}, ...}``; every
+        ranking must have the same metrics.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``.
+    """
+    names = list(table)
+    metrics = list(table[names[0]]) if names else []
+    if any(list(row) != metrics for row in table.values()):
+        raise ValueError("every ranking in table must list the same metrics, in the same order.")
+    colors = [PALETTE[c] for c in ("train", "action", "highlight", "neutral", "romance", "test")]
+    width = 0.8 / max(len(names), 1)
+    for n, name in enumerate(names):
+        x = np.arange(len(metrics)) + (n - (len(names) - 1) / 2) * width
+        ax.bar(x, [table[name][m] for m in metrics], width, label=name, color=colors[n % len(colors)])
+    ax.set_xticks(np.arange(len(metrics)), labels=metrics)
+    ax.set_ylabel("mean over users")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def _cell(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def top_n_table(
+    lists: dict[str, np.ndarray],
+    held_out: np.ndarray,
+    stars: np.ndarray,
+    titles: Sequence[str],
+    min_rating: float = 4.0,
+    width: int = 36,
+) -> str:
+    """One user's held-out movies beside their top lists, side by side, hits marked ✓.
+
+    Taught in 06_choosing_and_judging (the top-10 explorer prints the same table). A hit is
+    a listed movie among the held-out movies rated ``min_rating`` stars or more. The first
+    column shows the held-out movies, best rated first, as many as the lists are long.
+
+    Parameters
+    ----------
+    lists : dict of str to np.ndarray of int, each shape (n,)
+        The user's lists (movie indices, best first), by name; all of the same length.
+    held_out, stars : np.ndarray, shape (n_held_out,)
+        The user's held-out movies and their ratings.
+    titles : sequence of str, length n_movies
+    min_rating : float, default 4.0
+    width : int, default 36
+        Characters per column.
+
+    Returns
+    -------
+    str
+        The table, one line per rank.
+    """
+    held_out = validate.index_array("held_out", held_out, len(titles), "movie")
+    stars = validate.vector("stars", stars, held_out.size, "ratings of the held-out movies")
+    rows = {len(v) for v in lists.values()}
+    if len(rows) != 1:
+        raise ValueError("lists must all have the same length (e.g. 10 movies each).")
+    (n,) = rows
+    liked = set(held_out[stars >= min_rating].tolist())
+    order = np.argsort(-stars, kind="stable")
+    first = [f"{stars[i]:.1f} {titles[held_out[i]]}" for i in order[:n]]
+    if held_out.size > n:
+        first[-1] = f"... and {held_out.size - n + 1} more"
+    columns = [[f"held out ({held_out.size}), stars", *first]]
+    for name, movies in lists.items():
+        marks = ["✓" if int(i) in liked else " " for i in movies]
+        columns.append([name, *(f"{m} {titles[int(i)]}" for m, i in zip(marks, movies))])
+    lines = []
+    for r in range(n + 1):
+        cells = [col[r] if r < len(col) else "" for col in columns]
+        lines.append("  ".join(f"{_cell(c, width):<{width}}" for c in cells).rstrip())
+    return "\n".join(lines)

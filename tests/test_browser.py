@@ -219,7 +219,7 @@ def test_notebook_in_jupyterlab(lab, browser, path):
 
         widgets = page.evaluate(WIDGETS_JS)
         moved: list[str] = []
-        if path.name[:2] in {"01", "03", "04", "05"}:
+        if path.name[:2] in {"01", "03", "04", "05", "06"}:
             assert widgets, f"{path.name}: no widget rendered"
         for index, info in enumerate(widgets):
             assert info["sliders"] > 0 and info["output"].strip(), f"widget {index} rendered empty"

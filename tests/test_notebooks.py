@@ -81,7 +81,7 @@ def test_widget_cells_are_marked_and_follow_a_static_figure(path):
         )
         before = [o for c in cells[:i] for o in c["outputs"]]
         assert any("image/png" in o.get("data", {}) for o in before), "put a static figure before the widget"
-    if path.name[:2] in {"01", "03", "04"}:
+    if path.name[:2] in {"01", "03", "04", "06"}:
         assert widget_cells, f"{path.name} should have its slider explorer"
 
 
