@@ -1053,10 +1053,20 @@ def _ndcg_variants(recommended: np.ndarray, relevant: np.ndarray, k: int) -> dic
     }
 
 
+_TOP_K_HINTS: tuple[tuple[Any, str, str], ...] = (
+    (
+        ZeroDivisionError,
+        "",
+        "a division by zero. The discount of rank r is 1 / log2(r + 1): rank 1 gets 1 / log2(2) = 1, "
+        "while 1 / log2(1) divides by zero.",
+    ),
+)
+
+
 def _call_reader(fn: Callable[..., Any], case: tuple[Any, ...]) -> tuple[Any, str | None]:
     """(result, None), or (None, what went wrong) explained as in every other check."""
     try:
-        return _call(fn, dict(zip(("recommended", "relevant", "k"), case)), ()), None
+        return _call(fn, dict(zip(("recommended", "relevant", "k"), case)), _TOP_K_HINTS), None
     except _NotImplementedYetError:
         return None, NOT_IMPLEMENTED
     except _ResultError as wrong:
@@ -1071,11 +1081,6 @@ def _diagnose_top_k(
     for case_no, case in enumerate(_top_k_cases(), start=1):
         with np.errstate(all="ignore"):  # a division by zero is diagnosed below, not warned about
             value, problem = _call_reader(fn, case)
-        if problem and "ZeroDivisionError" in problem:
-            return False, (
-                f"{problem}. The discount of rank r is 1 / log2(r + 1): rank 1 gets 1 / log2(2) = 1, "
-                "while 1 / log2(1) divides by zero."
-            )
         if problem:
             return False, problem
         if value is None:

@@ -136,7 +136,7 @@ def test_check_precision_at_k(capsys, fn, expected):
     out = capsys.readouterr().out
     assert expected in out, out
     assert out.startswith("correct!") == (expected == "correct!")
-    assert out.count("\n") == 1, "one line"
+    assert out.count("\n") == 1 or "your function raised" in out, "one line, or an explained exception"
 
 
 # -- NDCG@k ------------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ NDCG_CASES = [
     (n_swapped, "DCG and the ideal DCG are swapped"),
     (n_mixed_logs, "DCG uses log2 but the ideal DCG the natural log"),
     (n_mixed_logs_other_way, "DCG uses the natural log but the ideal DCG log2"),
-    (n_zero_division, "ZeroDivisionError: float division by zero. The discount of rank r is 1 / log2(r + 1)"),
+    (n_zero_division, "while 1 / log2(1) divides by zero"),
     (n_zero_division_numpy, "NDCG@k is nan: probably a division by zero"),
     (n_stub, "not implemented yet"),
     (n_tuple, "should return one number (NDCG@k), got tuple"),

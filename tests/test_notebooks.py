@@ -24,6 +24,8 @@ import mlite_helpers as mh
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+#: The template a new notebook starts from (CONTRIBUTING.md): it must pass the same checks.
+TEMPLATE = ROOT / "notebooks" / "_template.ipynb"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -51,7 +53,7 @@ def test_the_series_is_there():
         assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", name), name
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*NOTEBOOKS, TEMPLATE], ids=lambda p: p.name)
 def test_executed_in_order_without_errors(path):
     nb = load(path)
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
@@ -96,11 +98,12 @@ def test_figures_carry_no_version_metadata(path):
                 assert b"Matplotlib version" not in base64.b64decode(png)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*NOTEBOOKS, TEMPLATE], ids=lambda p: p.name)
 def test_opening_and_closing_templates(path):
     nb = load(path)
     first = source(nb["cells"][0])
-    assert re.match(rf"# {path.name[:2]} · \S", first), "title '# NN · Title'"
+    number = "NN" if path == TEMPLATE else path.name[:2]
+    assert re.match(rf"# {number} · \S", first), "title '# NN · Title'"
     assert "**After this notebook you will be able to**" in first
     assert re.search(r"\*\*Estimated time:\*\* \d+ minutes", first)
     setup = source(code_cells(nb)[0])
@@ -117,7 +120,7 @@ def test_opening_and_closing_templates(path):
 
 
 def test_setup_cell_is_the_same_everywhere():
-    setups = {path.name: source(code_cells(load(path))[0]) for path in NOTEBOOKS}
+    setups = {path.name: source(code_cells(load(path))[0]) for path in [*NOTEBOOKS, TEMPLATE]}
     first = setups[NOTEBOOKS[0].name]
     assert "import mlite_helpers as mh" in first and 'sys.path.insert(0, "..")' not in first
     for name, setup in setups.items():
