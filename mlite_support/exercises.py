@@ -1,7 +1,8 @@
 """Exercise checkers, one per notebook (the idea of Coursera's ``public_tests.py``).
 
 Each ``check_*`` runs a reader's function on small hand-computable cases, prints
-"correct!" or the likely mistake, and never raises, so the notebook keeps running.
+"correct!" or the likely mistake, and never raises on a wrong answer, so the notebook keeps
+running (only passing something that is not a function at all is a TypeError).
 """
 
 from __future__ import annotations
@@ -11,6 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from mlite_support import validate
+
+
+def _function(fn: Any, example: str) -> Callable[..., Any]:
+    """The reader's function; a TypeError if ``fn`` is not one (e.g. its result was passed)."""
+    return validate.function("fn", fn, f"such as {example} (defined with def {example}(...):)")
 
 
 def _exercise_cases() -> list[tuple[np.ndarray, ...]]:
@@ -113,14 +121,14 @@ def check_cost(fn: Callable[..., Any]) -> None:
     Exercise check for 01_cost_function. ``fn(X, W, b, Y, R, lambda_)`` must return J as
     a number. It is run on small hand-computable cases (NaN in unrated cells included);
     wrong answers are matched against typical mistakes (regularization inside the loop,
-    halving twice, unrated entries included, b regularized, ...). Never raises.
+    halving twice, unrated entries included, b regularized, ...). Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's cost function.
     """
-    print(_diagnose_cost(fn)[1])
+    print(_diagnose_cost(_function(fn, "my_cost"))[1])
 
 
 def _gradient_variants(
@@ -206,14 +214,14 @@ def check_gradients(fn: Callable[..., Any]) -> None:
     Exercise check for 02_gradients. ``fn(X, W, b, Y, R, lambda_)`` must return
     ``(dX, dW, db)``. Wrong answers are matched against typical mistakes (wrong sign,
     regularization missing or halved, b regularized, unrated entries included, ...).
-    Never raises.
+    Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's gradient function.
     """
-    print(_diagnose_gradients(fn)[1])
+    print(_diagnose_gradients(_function(fn, "my_gradients"))[1])
 
 
 def _diagnose_step(fn: Callable[..., Any]) -> tuple[bool, str]:
@@ -267,14 +275,14 @@ def check_step(fn: Callable[..., Any]) -> None:
     """Check a reader's gradient-descent step and print "correct" or the likely mistake.
 
     Exercise check for 03_training. ``fn(X, W, b, Y, R, alpha, lambda_)`` must return the
-    updated ``(X, W, b)`` after one step. Never raises.
+    updated ``(X, W, b)`` after one step. Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's step function.
     """
-    print(_diagnose_step(fn)[1])
+    print(_diagnose_step(_function(fn, "my_step"))[1])
 
 
 def _diagnose_rotation(fn: Callable[..., Any]) -> tuple[bool, str]:
@@ -316,14 +324,14 @@ def check_rotation(fn: Callable[..., Any]) -> None:
     """Check a reader's rotation of the factors and print "correct" or the likely mistake.
 
     Exercise check for 04_visualization. ``fn(X, W, theta)`` must return
-    ``(X_rot, W_rot)``, both rotated by the angle ``theta`` (radians, k = 2). Never raises.
+    ``(X_rot, W_rot)``, both rotated by the angle ``theta`` (radians, k = 2). Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's rotation function.
     """
-    print(_diagnose_rotation(fn)[1])
+    print(_diagnose_rotation(_function(fn, "my_rotate"))[1])
 
 
 def _diagnose_sparse_cost(fn: Callable[..., Any]) -> tuple[bool, str]:
@@ -359,11 +367,11 @@ def check_sparse_cost(fn: Callable[..., Any]) -> None:
     """Check a reader's cost on rating triplets and print "correct" or the likely mistake.
 
     Exercise check for 05_movielens. ``fn(X, W, b, users, movies, ratings, lambda_)`` must
-    return J. Never raises.
+    return J. Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's sparse cost function.
     """
-    print(_diagnose_sparse_cost(fn)[1])
+    print(_diagnose_sparse_cost(_function(fn, "my_sparse_cost"))[1])
