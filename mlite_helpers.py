@@ -54,8 +54,19 @@ from scipy import sparse
 
 from mlite_support import validate
 
-#: The toy ratings of 01_cost_function (ours, MIT license).
-TOY_CSV: Path = Path(__file__).resolve().parent / "data" / "toy_ratings.csv"
+#: The toy ratings of 01_cost_function (ours, MIT license): data/toy_ratings.csv of the
+#: repository, or the copy a non-editable install ships inside mlite_support/data/.
+TOY_CSV: Path = next(
+    (
+        path
+        for path in (
+            Path(__file__).resolve().parent / "data" / "toy_ratings.csv",
+            Path(validate.__file__).resolve().parent / "data" / "toy_ratings.csv",
+        )
+        if path.is_file()
+    ),
+    Path(__file__).resolve().parent / "data" / "toy_ratings.csv",
+)
 
 Params = tuple[np.ndarray, np.ndarray, np.ndarray]
 
