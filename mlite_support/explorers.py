@@ -197,13 +197,24 @@ class Explorer:
         self.widget = widgets.VBox([*boxes, *extra, self.output])
 
     def _update(self, **_: Any) -> None:
-        if self._drawing:  # a control changed by the drawing itself: already handled
+        """Draw the controls' values; draw again while they changed during the drawing.
+
+        A change that arrives while a drawing runs (a fast drag, keys pressed in a row, or a
+        draw that moves a control itself) is not drawn on its own: when the drawing ends,
+        the controls are compared with the values it drew (a draw that moves a control
+        records the new value in ``values``), and any difference is drawn, so the figure
+        always ends up showing the sliders' final position.
+        """
+        if self._drawing:
             return
         self._drawing = True
         try:
-            values = {name: control.value for name, control in self.controls.items()}
-            self.state = self._draw(values)
-            self.n_draws += 1
+            for _ in range(20):  # a bound against controls that never settle
+                values = {name: control.value for name, control in self.controls.items()}
+                self.state = self._draw(values)
+                self.n_draws += 1
+                if {name: control.value for name, control in self.controls.items()} == values:
+                    break
         finally:
             self._drawing = False
 
@@ -426,6 +437,7 @@ def factor_explorer(
             play.max = frame.max = last
         if frame.value != index:
             play.value = frame.value = index
+        values["frame"] = index  # moved by this drawing: nothing left to draw
         snap = res.snapshots[index]
         print(_training_report(res))
         print(f"snapshot {index} of {last}: epoch {snap.epoch}, J = {snap.cost:.2f}")
