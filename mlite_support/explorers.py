@@ -272,9 +272,15 @@ def optimizer_explorer(
         raise ValueError(f"X must have k = 2 features for the two sliders, got k = {X.shape[1]}.")
     movie = validate.integer("movie", movie, 0, "row of the movie", X.shape[0] - 1)
     movies, users = _names(movies, users, Y)
+    if np.any(np.abs(X[movie]) > FEATURE_LIMIT):
+        raise ValueError(
+            f"X[{movie}] = {X[movie].round(2).tolist()} lies outside the sliders' range, "
+            f"-{FEATURE_LIMIT:g} to {FEATURE_LIMIT:g}: the sliders could not start there. Pass X "
+            "with that row inside the range (zeros, for example)."
+        )
     sliders = {
         name: widgets.FloatSlider(
-            value=float(np.clip(X[movie, f], -FEATURE_LIMIT, FEATURE_LIMIT)),
+            value=float(X[movie, f]),
             min=-FEATURE_LIMIT,
             max=FEATURE_LIMIT,
             step=FEATURE_STEP,

@@ -95,6 +95,12 @@ def nan_at(array: np.ndarray, where: tuple[int, ...] = (0, 0)) -> np.ndarray:
     return out
 
 
+def features_outside_the_sliders() -> np.ndarray:
+    X = world()["X"].copy()
+    X[1] = [3.0, 0.0]  # the optimizer explorer's sliders run from -1.5 to 1.5
+    return X
+
+
 def rated_nan(Y: np.ndarray, R: np.ndarray) -> np.ndarray:
     return np.where(R == 1, np.inf, Y)
 
@@ -601,6 +607,10 @@ CATALOGUE: dict[str, Entry] = {
         ),
         {
             **bad_params(),
+            "X": [
+                *bad_params()["X"],
+                Bad(features_outside_the_sliders(), r"X\[1\] = \[3.0, 0.0\] lies outside"),
+            ],
             **bad_ratings(),
             "movies": bad_names(5),
             "users": bad_names(4),
