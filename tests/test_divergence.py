@@ -8,6 +8,7 @@ before that step, sets ``diverged`` and says which alpha to try.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -47,15 +48,19 @@ def sweep(seed: int) -> dict[tuple[float, float, int], mh.TrainResult]:
 
 
 SEED = explorer_seed(np.random.default_rng(0))  # as test_widgets builds the explorer
-RUNS = sweep(SEED)
+
+
+@functools.cache
+def runs() -> dict[tuple[float, float, int], mh.TrainResult]:
+    return sweep(SEED)
 
 
 def test_every_slider_combination_is_sound_or_reported():
-    combos = len(RUNS) * len(EPOCH_CHOICES)
+    combos = len(runs()) * len(EPOCH_CHOICES)
     assert combos == 1_920
     reported = 0
     largest_prediction = 0.0
-    for (lam, alpha, k), run in RUNS.items():
+    for (lam, alpha, k), run in runs().items():
         history = run.cost_history
         assert np.all(np.isfinite(history)) and np.all(history <= history[0]), (lam, alpha, k)
         assert np.all(np.isfinite(run.X)) and np.all(np.isfinite(run.W))
@@ -81,14 +86,14 @@ def test_prefix_runs_equal_the_explorers_runs():
         lam, alpha, k = key
         for epochs in (10, 100):
             short = mh.gradient_descent(toy.Y, toy.R, k, alpha, lam, epochs, np.random.default_rng(SEED))
-            n = min(epochs, RUNS[key].epochs_run) + 1
-            np.testing.assert_array_equal(short.cost_history, RUNS[key].cost_history[:n])
-            assert short.diverged == (RUNS[key].diverged and RUNS[key].epochs_run < epochs)
+            n = min(epochs, runs()[key].epochs_run) + 1
+            np.testing.assert_array_equal(short.cost_history, runs()[key].cost_history[:n])
+            assert short.diverged == (runs()[key].diverged and runs()[key].epochs_run < epochs)
 
 
 def test_the_explorers_warn_for_every_diverging_alpha(capsys):
     toy = mh.load_toy()
-    diverging = sorted({a for (lam, a, k), run in RUNS.items() if run.diverged and lam == 0.3 and k == 2})
+    diverging = sorted({a for (lam, a, k), run in runs().items() if run.diverged and lam == 0.3 and k == 2})
     assert diverging, "some alpha must diverge on the toy data"
     training = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
     factors = mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
@@ -106,15 +111,15 @@ def test_bouncing_runs_get_a_note():
     """Not diverged by the rule, but J rose between epochs: the explorer says alpha is too large."""
     bouncing = [
         key
-        for key, run in RUNS.items()
+        for key, run in runs().items()
         if not run.diverged and np.any(np.diff(run.cost_history) > 1e-9 * run.cost_history[0])
     ]
     assert bouncing
     for key in bouncing:
-        report = explorers._training_report(RUNS[key])
+        report = explorers._training_report(runs()[key])
         assert "NOTE: J rose in" in report and "alpha is too large" in report, key
         assert key[1] >= 0.1, "only large steps bounce"
-    calm = RUNS[0.3, 0.03, 2]
+    calm = runs()[0.3, 0.03, 2]
     assert "NOTE" not in explorers._training_report(calm) and "WARNING" not in explorers._training_report(
         calm
     )
