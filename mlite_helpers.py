@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 import importlib
 import math
+import numbers
 import sys
 import time
 from collections.abc import Callable
@@ -56,8 +57,19 @@ from scipy import sparse
 
 from mlite_support import validate
 
-#: The toy ratings of 01_cost_function (ours, MIT license).
-TOY_CSV: Path = Path(__file__).resolve().parent / "data" / "toy_ratings.csv"
+#: The toy ratings of 01_cost_function (ours, MIT license): data/toy_ratings.csv of the
+#: repository, or the copy a non-editable install ships inside mlite_support/data/.
+TOY_CSV: Path = next(
+    (
+        path
+        for path in (
+            Path(__file__).resolve().parent / "data" / "toy_ratings.csv",
+            Path(validate.__file__).resolve().parent / "data" / "toy_ratings.csv",
+        )
+        if path.is_file()
+    ),
+    Path(__file__).resolve().parent / "data" / "toy_ratings.csv",
+)
 
 Params = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -106,7 +118,7 @@ def load_toy(path: str | Path | None = None) -> ToyData:
         ``Y`` (n_movies, n_users) with NaN where unrated, ``R`` (n_movies, n_users) of 0/1,
         ``movies`` (n_movies titles) and ``users`` (n_users names).
     """
-    path = TOY_CSV if path is None else Path(path)
+    path = TOY_CSV if path is None else validate.path("path", path, "the toy ratings CSV")
     if not path.is_file():
         raise FileNotFoundError(f"path: no toy ratings file at {path}. Call load_toy() without a path.")
     with path.open(newline="", encoding="utf-8") as handle:
@@ -372,6 +384,7 @@ class GradientComparison:
         -------
         bool
         """
+        tol = validate.number("tol", tol, low=0.0, strict=True, meaning="largest relative error", high=1.0)
         return all(error < tol for error in self.rel_error.values())
 
     def __str__(self) -> str:
@@ -413,7 +426,9 @@ def compare_gradients(
     GradientComparison
         Relative error and largest absolute difference for the X, W and b blocks.
     """
-    grad_fn = gradients if grad_fn is None else grad_fn
+    if grad_fn is None:
+        grad_fn = gradients
+    grad_fn = validate.function("grad_fn", grad_fn, "(X, W, b, Y, R, lambda_) -> (dX, dW, db)")
     numeric = numerical_gradients(X, W, b, Y, R, lambda_, eps=eps)
     analytic = grad_fn(X, W, b, Y, R, lambda_)
     if not isinstance(analytic, (tuple, list)) or len(analytic) != 3:
@@ -584,6 +599,11 @@ def descend(
     TrainResult
         Parameters, cost history, divergence flag and message, snapshots.
     """
+    cost_and_gradients = validate.function(
+        "cost_and_gradients", cost_and_gradients, "(X, W, b) -> (J, dX, dW, db)"
+    )
+    p = list(_three("params", params, "the starting (X, W, b)"))
+    p = [q.copy() for q in validate.params(*p)]
     alpha = validate.alpha(alpha)
     epochs = validate.integer("epochs", epochs, 0, "number of gradient steps")
     momentum = validate.number("momentum", momentum, low=0.0, meaning="momentum, below 1", example="0.9")
@@ -593,18 +613,19 @@ def descend(
         )
     if snapshot_every is not None:
         snapshot_every = validate.integer("snapshot_every", snapshot_every, 1, "epochs between snapshots")
-    p = [np.array(param, dtype=float) for param in params]
+    progress = validate.flag("progress", progress)
+    steps = [alpha * s for s in _step_scales(scale, p)]
     v = [np.zeros_like(param) for param in p]
-    steps = [alpha * np.asarray(s, dtype=float) for s in scale]
     history = [0.0] * (epochs + 1)
     snapshots: list[Snapshot] = []
     message, diverged = "", False
     with np.errstate(over="ignore", invalid="ignore"):
-        J, *grads = cost_and_gradients(*p)
-        history[0] = J_start = float(J)
+        J, *grads = _checked_step(cost_and_gradients, p)
+        history[0] = J_start = J
         if not math.isfinite(J_start):
             raise ValueError(
-                "J is not finite at the starting parameters: check the ratings and the start values."
+                f"cost_and_gradients returned J = {J_start} at the starting parameters: check the "
+                "ratings (a NaN where R = 1?) and use smaller start values."
             )
         if snapshot_every is not None:
             snapshots.append(Snapshot(0, *(q.copy() for q in p), J_start))
@@ -612,8 +633,13 @@ def descend(
         for epoch in range(1, epochs + 1):
             v = [momentum * v_ - step * g for v_, step, g in zip(v, steps, grads)]
             new = [q + v_ for q, v_ in zip(p, v)]
-            J, *new_grads = cost_and_gradients(*new)
-            J = float(J)
+            # The divergence rule: J not finite (or parameters too large to square), or J above
+            # where it started.
+            if any(not np.all(np.abs(q) <= validate.LARGEST) for q in new):
+                J, new_grads = math.inf, grads
+            else:
+                J, *new_grads = cost_and_gradients(*new)
+                J = float(J)
             if not math.isfinite(J) or J > J_start:
                 shown = f"{J:.3g}" if math.isfinite(J) else "infinity"
                 message = (
@@ -637,6 +663,55 @@ def descend(
         message = f"Trained {done} epochs: J went from {J_start:.4g} to {history[done]:.4g}."
     X, W, b = p
     return TrainResult(X, W, b, np.array(history[: done + 1]), diverged, message, snapshots)
+
+
+def _three(name: str, value: Any, meaning: str) -> tuple[Any, Any, Any]:
+    """``value`` as a 3-tuple (X, W, b), or a TypeError naming ``name``."""
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        raise TypeError(f"{name} must be {meaning}: a tuple of three arrays (X, W, b), got {value!r:.80}.")
+    return value[0], value[1], value[2]
+
+
+def _step_scales(scale: Any, params: list[np.ndarray]) -> list[np.ndarray]:
+    """The step multipliers of :func:`descend`: finite, > 0, and each fits its parameter's shape."""
+    scales = []
+    for name, s, q in zip(("X", "W", "b"), _three("scale", scale, "step multipliers for X, W, b"), params):
+        s = validate.float_array(f"scale for {name}", s, f"() or broadcastable to {q.shape}")
+        if not _broadcasts(s, q) or np.broadcast_shapes(s.shape, q.shape) != q.shape:
+            fits = (q.shape[0], 1) if q.ndim == 2 else q.shape
+            raise ValueError(
+                f"scale for {name} has shape {s.shape}, which does not fit {name} of shape {q.shape}. Use a "
+                f"number, or an array of shape {fits} (one step size per row)."
+            )
+        if not np.all(np.isfinite(s) & (s > 0) & (s <= validate.LARGEST)):
+            raise ValueError(f"scale for {name} must hold finite numbers > 0 (step multipliers).")
+        scales.append(s)
+    return scales
+
+
+def _broadcasts(s: np.ndarray, q: np.ndarray) -> bool:
+    try:
+        np.broadcast_shapes(s.shape, q.shape)
+    except ValueError:
+        return False
+    return True
+
+
+def _checked_step(fn: Callable[..., Any], p: list[np.ndarray]) -> tuple[float, *Params]:
+    """The first call of a cost-and-gradients function, with its result checked."""
+    out = fn(*p)
+    if not isinstance(out, (tuple, list)) or len(out) != 4:
+        raise TypeError("cost_and_gradients must return four values (J, dX, dW, db).")
+    if isinstance(out[0], (bool, np.bool_)) or not isinstance(out[0], numbers.Real):
+        raise TypeError(f"cost_and_gradients must return J as a number first, got {out[0]!r:.60}.")
+    J = float(out[0])
+    grads = []
+    for name, g, q in zip(("dX", "dW", "db"), out[1:], p):
+        g = validate.float_array(f"{name} returned by cost_and_gradients", g, str(q.shape))
+        if g.shape != q.shape:
+            raise ValueError(f"cost_and_gradients returned {name} of shape {g.shape}; it must be {q.shape}.")
+        grads.append(g)
+    return J, grads[0], grads[1], grads[2]
 
 
 def gradient_descent(
@@ -689,7 +764,7 @@ def gradient_descent(
     n_movies, n_users = Y.shape
     if init is None:
         init = init_params(n_movies, n_users, k, validate.generator(rng))
-    X, W, b = validate.params(*init)
+    X, W, b = validate.params(*_three("init", init, "the starting parameters from init_params"))
     if (X.shape[0], W.shape[0], X.shape[1]) != (n_movies, n_users, k):
         raise ValueError(
             f"init has (n_movies, n_users, k) = {(X.shape[0], W.shape[0], X.shape[1])} but Y has shape "
@@ -764,6 +839,14 @@ class Ratings(NamedTuple):
         -------
         Ratings
         """
+        n = len(self.ratings)
+        mask = np.asarray(index) if isinstance(index, (np.ndarray, list, tuple)) else None
+        if mask is not None and mask.dtype == bool:
+            if mask.shape != (n,):
+                raise ValueError(f"index is a boolean mask of shape {mask.shape}; it must have shape ({n},).")
+            index = mask
+        else:
+            index = validate.index_array("index", index, n, "rating")
         return Ratings(self.users[index], self.movies[index], self.ratings[index])
 
 
@@ -788,6 +871,13 @@ def to_dense(
     n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
     n_users = validate.integer("n_users", n_users, 1, "number of users")
     users, movies, ratings = validate.triplets(users, movies, ratings, n_movies, n_users)
+    pairs = movies * n_users + users
+    if np.unique(pairs).size != pairs.size:
+        first = int(np.flatnonzero(np.bincount(pairs) > 1)[0])
+        raise ValueError(
+            f"users and movies list the pair (movie {first // n_users}, user {first % n_users}) twice: "
+            "a dense Y holds one rating per pair. Drop the repeated ratings first."
+        )
     Y = np.full((n_movies, n_users), np.nan)
     Y[movies, users] = ratings
     R = (~np.isnan(Y)).astype(float)
@@ -833,6 +923,20 @@ def sparse_cost_and_gradients(
     n_movies, n_users = X.shape[0], W.shape[0]
     users, movies, ratings = validate.triplets(users, movies, ratings, n_movies, n_users)
     lambda_ = validate.lambda_(lambda_)
+    return _sparse_cost_and_gradients(X, W, b, users, movies, ratings, lambda_)
+
+
+def _sparse_cost_and_gradients(
+    X: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    users: np.ndarray,
+    movies: np.ndarray,
+    ratings: np.ndarray,
+    lambda_: float,
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`sparse_cost_and_gradients` on checked arguments (the training loop's inner call)."""
+    n_movies, n_users = X.shape[0], W.shape[0]
     XT, WT = X.T.copy(), W.T.copy()  # one contiguous row per feature: fast to gather from
     e = b.take(users) - ratings
     for f in range(X.shape[1]):  # e[n] += x(i)[f] w(j)[f], one feature at a time (small temporaries)
@@ -869,6 +973,8 @@ def split_ratings(
         Indices of the held-out ratings, sorted.
     """
     users = validate.index_array("users", users, np.iinfo(np.int64).max, "user")
+    if users.size == 0:
+        raise ValueError("users is empty: split_ratings needs the user index of at least one rating.")
     test_fraction = validate.number(
         "test_fraction", test_fraction, low=0.0, strict=True, meaning="share held out"
     )
@@ -935,6 +1041,7 @@ def _errors(predicted: Any, actual: Any) -> np.ndarray:
     for name, values in (("predicted", predicted), ("actual", actual)):
         if not np.all(np.isfinite(values)):
             raise ValueError(f"{name} contains NaN or inf: every rating and prediction must be a number.")
+        validate.vector(name, values, values.size, "ratings in stars")
     return predicted - actual
 
 
@@ -1022,6 +1129,24 @@ class RatingsModel:
         return np.clip(y_hat, *self.rating_range)
 
 
+def _triplets_of(
+    name: str, data: Any, n_movies: int, n_users: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The checked (users, movies, ratings) arrays of a Ratings argument, not empty."""
+    if not isinstance(data, tuple) or len(data) != 3:
+        raise TypeError(
+            f"{name} must be a Ratings(users, movies, ratings) triplet of arrays, got {type(data).__name__}. "
+            "Build it with mh.Ratings(users, movies, ratings)."
+        )
+    try:
+        triplets = validate.triplets(*data, n_movies, n_users)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{name}: {err} (n_movies = {n_movies}, n_users = {n_users})") from None
+    if triplets[2].size == 0:
+        raise ValueError(f"{name} holds no ratings: pass at least one rating.")
+    return triplets
+
+
 def fit_ratings(
     data: Ratings,
     n_movies: int,
@@ -1095,12 +1220,13 @@ def fit_ratings(
     """
     n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
     n_users = validate.integer("n_users", n_users, 1, "number of users")
-    if not isinstance(data, tuple) or len(data) != 3:
-        raise TypeError("data must be a Ratings(users, movies, ratings) triplet of arrays.")
-    users, movies, ratings = validate.triplets(*data, n_movies, n_users)
-    if ratings.size == 0:
-        raise ValueError("data holds no ratings: fit_ratings needs at least one training rating.")
+    users, movies, ratings = _triplets_of("data", data, n_movies, n_users)
     lambda_ = validate.lambda_(lambda_)
+    init_scale = validate.number(
+        "init_scale", init_scale, low=0.0, strict=True, meaning="spread of the start"
+    )
+    scaled_steps = validate.flag("scaled_steps", scaled_steps)
+    normalize = validate.flag("normalize", normalize)
     order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
     users, movies, ratings = users[order], movies[order], ratings[order]
     X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
@@ -1120,7 +1246,7 @@ def fit_ratings(
     low, high = float(ratings.min()), float(ratings.max())
 
     def cost_and_gradients(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[float, *Params]:
-        return sparse_cost_and_gradients(X, W, b, users, movies, y, lambda_)
+        return _sparse_cost_and_gradients(X, W, b, users, movies, y, lambda_)
 
     def watch(epoch: int, X: np.ndarray, W: np.ndarray, b: np.ndarray) -> bool:
         return bool(callback(epoch, RatingsModel(X, W, b, mu, lambda_, np.empty(0), False, "", (low, high))))
@@ -1148,6 +1274,12 @@ def fit_ratings(
     )
 
 
+def _model(model: Any) -> RatingsModel:
+    if not isinstance(model, RatingsModel):
+        raise TypeError(f"model must be a RatingsModel from mh.fit_ratings, got {type(model).__name__}.")
+    return model
+
+
 def fold_in(
     model: RatingsModel, movies: np.ndarray, ratings: np.ndarray, lambda_: float | None = None
 ) -> tuple[np.ndarray, float]:
@@ -1173,12 +1305,18 @@ def fold_in(
     w : np.ndarray, shape (k,)
     b : float
     """
-    n_movies, k = model.X.shape
+    n_movies, k = _model(model).X.shape
     movies = validate.index_array("movies", movies, n_movies, "movie")
     ratings = validate.float_array("ratings", ratings, "(n,)")
     validate.triplets(movies, movies, ratings, n_movies, n_movies)  # same length, finite
     if np.unique(movies).size != movies.size:
         raise ValueError("movies lists a movie twice: give each rated movie once.")
+    low, high = model.rating_range
+    if ratings.size and (ratings.min() < low or ratings.max() > high):
+        raise ValueError(
+            f"ratings must be on the model's scale, {low:g} to {high:g} stars; found {ratings.min():g} to "
+            f"{ratings.max():g}. Leave unseen movies out instead of rating them 0."
+        )
     lambda_ = model.lambda_ if lambda_ is None else validate.lambda_(lambda_)
     if movies.size == 0:
         return np.zeros(k), 0.0
@@ -1231,12 +1369,12 @@ def recommend(
     movies : np.ndarray of int, shape (top,)
     predicted : np.ndarray, shape (top,)
     """
-    n_movies, k = model.X.shape
+    n_movies, k = _model(model).X.shape
     w = validate.vector("w", w, k, "the user's preferences")
-    b = validate.number("b", b, low=-math.inf, meaning="the user's bias")
+    b = validate.number("b", b, low=-validate.LARGEST, meaning="the user's bias", example="0.0")
     exclude = validate.index_array("exclude", exclude, n_movies, "movie")
     counts = validate.counts(counts, n_movies)
-    min_ratings, top = validate.top_list(min_ratings, top)
+    min_ratings, top = validate.top_list(min_ratings, top, n_movies)
     scores = np.clip(model.X @ w + b + model.mu, *model.rating_range)
     allowed = counts >= min_ratings
     allowed[exclude] = False
@@ -1266,10 +1404,10 @@ def similar_movies(
     similarity : np.ndarray, shape (top,)
         Cosine similarities, between -1 and 1.
     """
-    X, _, _ = validate.params(X, np.zeros((1, np.shape(X)[-1])), np.zeros(1))
+    X = validate.matrix("X", X, "(n_movies, k)")
     movie = validate.integer("movie", movie, 0, "row of X", X.shape[0] - 1)
     counts = validate.counts(counts, X.shape[0])
-    min_ratings, top = validate.top_list(min_ratings, top)
+    min_ratings, top = validate.top_list(min_ratings, top, X.shape[0] - 1)
     norms = np.linalg.norm(X, axis=1)
     sims = (X @ X[movie]) / np.maximum(norms * norms[movie], 1e-12)
     allowed = counts >= min_ratings

@@ -2,7 +2,8 @@
 
 Each ``check_*`` runs a reader's function on small hand-computable cases and prints
 "correct!" or the likely mistake, followed by the case it failed on (inputs, expected value,
-the reader's value). It never raises, so the notebook keeps running.
+the reader's value). It never raises on a wrong answer, so the notebook keeps running (only passing something
+that is not a function at all is a TypeError).
 
 How a check works (:func:`_run`, shared by every checker): for each case, the reader's
 function is called on copies of the inputs; its result is compared with the correct answer;
@@ -30,9 +31,17 @@ from typing import Any
 
 import numpy as np
 
+from mlite_support import validate
+
 Case = dict[str, Any]  # the reader's arguments by name, in the order of their function's parameters
 Facts = SimpleNamespace  # a case's inputs plus the quantities the catalogue formulas use
 Formula = Callable[[Facts], Any]
+
+
+def _function(fn: Any, example: str) -> Callable[..., Any]:
+    """The reader's function; a TypeError if ``fn`` is not one (e.g. its result was passed)."""
+    return validate.function("fn", fn, f"such as {example} (defined with def {example}(...):)")
+
 
 NOT_IMPLEMENTED = "not implemented yet: replace the `raise NotImplementedError` with your code."
 
@@ -462,14 +471,14 @@ def check_cost(fn: Callable[..., Any]) -> None:
     a number. It is run on small hand-computable cases (NaN in unrated cells and 0-star
     ratings included); a wrong answer is matched against typical mistakes (0-star ratings
     dropped, unrated entries included, regularization inside a loop or without its 1/2,
-    b regularized, ...) and printed with the case it failed on. Never raises.
+    b regularized, ...) and printed with the case it failed on. Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's cost function.
     """
-    _report(_COST, fn)
+    _report(_COST, _function(fn, "my_cost"))
 
 
 # ======================================================================================
@@ -570,14 +579,14 @@ def check_gradients(fn: Callable[..., Any]) -> None:
     ``(dX, dW, db)``. A wrong answer is matched against typical mistakes (wrong sign,
     regularization missing or halved, b regularized, unrated entries included, 0-star
     ratings dropped, transposed or swapped blocks, ...) and printed with the case it failed
-    on. Never raises.
+    on. Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's gradient function.
     """
-    _report(_GRADIENTS, fn)
+    _report(_GRADIENTS, _function(fn, "my_gradients"))
 
 
 # ======================================================================================
@@ -689,14 +698,14 @@ def check_step(fn: Callable[..., Any]) -> None:
     updated ``(X, W, b)`` after one step (updating its arguments in place is accepted; the
     checker passes copies). A wrong answer is matched against typical mistakes (uphill,
     alpha missing or on some blocks only, b not updated, sequential updates, ...) and
-    printed with the case it failed on. Never raises.
+    printed with the case it failed on. Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's step function.
     """
-    _report(_STEP, fn)
+    _report(_STEP, _function(fn, "my_step"))
 
 
 # ======================================================================================
@@ -824,14 +833,14 @@ def check_rotation(fn: Callable[..., Any]) -> None:
     ``(X_rot, W_rot)``, both rotated by the angle ``theta`` (radians, k = 2); either
     direction of rotation is accepted. A wrong answer is matched against typical mistakes
     (different Q for X and W, only one rotated, a reflection, degrees, scaling, ...) and
-    printed with the case it failed on. Never raises.
+    printed with the case it failed on. Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's rotation function.
     """
-    _report(_ROTATION, fn)
+    _report(_ROTATION, _function(fn, "my_rotate"))
 
 
 # ======================================================================================
@@ -946,14 +955,14 @@ def check_sparse_cost(fn: Callable[..., Any]) -> None:
     Exercise check for 05_movielens. ``fn(X, W, b, users, movies, ratings, lambda_)`` must
     return J. A wrong answer is matched against typical mistakes (users and movies swapped,
     0-star ratings dropped, the penalty per rating or without its 1/2, b regularized, an
-    array instead of a number, ...) and printed with the case it failed on. Never raises.
+    array instead of a number, ...) and printed with the case it failed on. Never raises on a wrong answer.
 
     Parameters
     ----------
     fn : callable
         The reader's sparse cost function.
     """
-    _report(_SPARSE, fn)
+    _report(_SPARSE, _function(fn, "my_sparse_cost"))
 
 
 # -- 06_choosing_and_judging: precision@k and NDCG@k ---------------------------------------
@@ -1125,7 +1134,7 @@ def check_precision_at_k(fn: Callable[..., Any]) -> None:
     fn : callable
         The reader's precision@k.
     """
-    print(_diagnose_top_k(fn, _precision_variants, "precision@k")[1])
+    print(_diagnose_top_k(_function(fn, "my_precision_at_k"), _precision_variants, "precision@k")[1])
 
 
 def check_ndcg_at_k(fn: Callable[..., Any]) -> None:
@@ -1140,4 +1149,4 @@ def check_ndcg_at_k(fn: Callable[..., Any]) -> None:
     fn : callable
         The reader's NDCG@k.
     """
-    print(_diagnose_top_k(fn, _ndcg_variants, "NDCG@k")[1])
+    print(_diagnose_top_k(_function(fn, "my_ndcg_at_k"), _ndcg_variants, "NDCG@k")[1])

@@ -11,6 +11,7 @@ The values every slider offers are the named constants just below: change them h
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -66,20 +67,27 @@ _LAYOUT = {"style": {"description_width": "70px"}, "layout": {"width": "330px"}}
 
 
 def _choice(name: str, value: Any, choices: Sequence[Any]) -> Any:
-    """``value`` if it is one of the slider's ``choices``; else a ValueError listing them."""
-    if isinstance(value, bool) or value not in choices:
-        raise ValueError(
-            f"{name} = {value!r} is not one of the slider's values {tuple(choices)}; pick one of them "
-            "(or change the constants at the top of mlite_support/explorers.py)."
+    """The entry of the slider's ``choices`` equal to ``value``; else a ValueError listing them."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(
+            f"{name} must be a number, one of the slider's values {tuple(choices)}; got {value!r}."
         )
-    return value
+    for choice in choices:
+        if choice == value:
+            return choice
+    raise ValueError(
+        f"{name} = {value!r} is not one of the slider's values {tuple(choices)}; pick one of them "
+        "(or change the constants at the top of mlite_support/explorers.py)."
+    )
 
 
-def _selection_slider(description: str, options: Sequence[Any], value: Any) -> widgets.SelectionSlider:
+def _selection_slider(
+    description: str, options: Sequence[Any], value: Any, name: str | None = None
+) -> widgets.SelectionSlider:
     return widgets.SelectionSlider(
         description=description,
         options=[(f"{v:g}", v) for v in options],
-        value=_choice(description, value, options),
+        value=_choice(name or description, value, options),
         continuous_update=False,
         **_LAYOUT,
     )
@@ -88,10 +96,47 @@ def _selection_slider(description: str, options: Sequence[Any], value: Any) -> w
 def _model_sliders(lambda_: float, alpha: float, k: int) -> dict[str, Any]:
     """The lambda, alpha and k sliders shared by the training and factor explorers."""
     return {
-        "lambda_": _selection_slider("lambda", LAMBDA_CHOICES, lambda_),
+        "lambda_": _selection_slider("lambda", LAMBDA_CHOICES, lambda_, "lambda_"),
         "alpha": _selection_slider("alpha", ALPHA_CHOICES, alpha),
         "k": _selection_slider("k", K_CHOICES, k),
     }
+
+
+def _training_report(result: mh.TrainResult) -> str:
+    """What an explorer prints about a training run: a WARNING if it diverged, a NOTE if J bounced.
+
+    Divergence follows the one rule of :func:`mh.descend` (J not finite, or above its
+    start). A run that did not diverge but whose J rose between epochs took steps too long
+    for plain gradient descent: J bounces instead of settling, and the note says so.
+
+    Parameters
+    ----------
+    result : mh.TrainResult
+
+    Returns
+    -------
+    str
+        One or two lines.
+    """
+    if not isinstance(result, mh.TrainResult):
+        raise TypeError(f"result must be a TrainResult (mh.gradient_descent), got {type(result).__name__}.")
+    if result.diverged:
+        return "WARNING: " + result.message
+    history = result.cost_history
+    rises = int(np.sum(np.diff(history) > 1e-9 * history[0]))
+    if rises == 0:
+        return result.message
+    return (
+        f"{result.message}\nNOTE: J rose in {rises} of {result.epochs_run} epochs and ends at "
+        f"{history[-1]:.4g}, above its lowest value {history.min():.4g}: alpha is too large, the steps "
+        "overshoot and J bounces instead of settling. Try a smaller alpha."
+    )
+
+
+def _names(movies: Any, users: Any, Y: np.ndarray) -> tuple[list[str], list[str]]:
+    return validate.names("movies", movies, Y.shape[0], "movie"), validate.names(
+        "users", users, Y.shape[1], "user"
+    )
 
 
 def _cached_training(
@@ -140,6 +185,19 @@ class Explorer:
         height: str = "420px",
         extra: Sequence[Any] = (),
     ) -> None:
+        if not isinstance(controls, dict) or not controls:
+            raise TypeError("controls must be a non-empty dict of name -> ipywidgets control.")
+        for name, control in controls.items():
+            if not isinstance(name, str) or not isinstance(control, widgets.ValueWidget):
+                raise TypeError(
+                    f"controls[{name!r}] must be an ipywidgets control with a value, such as a slider."
+                )
+        draw = validate.function("draw", draw, "(values: dict) -> dict")
+        height = validate.text("height", height, "CSS height of the output area")
+        if not re.fullmatch(r"\d+(\.\d+)?(px|em|rem|vh|%)", height):
+            raise ValueError(f"height must be a CSS length such as '420px', got {height!r}.")
+        if not isinstance(extra, (list, tuple)) or not all(isinstance(w, widgets.Widget) for w in extra):
+            raise TypeError("extra must be a list of ipywidgets widgets shown above the output area.")
         self.controls = controls
         self._draw = draw
         self._drawing = False
@@ -151,13 +209,24 @@ class Explorer:
         self.widget = widgets.VBox([*boxes, *extra, self.output])
 
     def _update(self, **_: Any) -> None:
-        if self._drawing:  # a control changed by the drawing itself: already handled
+        """Draw the controls' values; draw again while they changed during the drawing.
+
+        A change that arrives while a drawing runs (a fast drag, keys pressed in a row, or a
+        draw that moves a control itself) is not drawn on its own: when the drawing ends,
+        the controls are compared with the values it drew (a draw that moves a control
+        records the new value in ``values``), and any difference is drawn, so the figure
+        always ends up showing the sliders' final position.
+        """
+        if self._drawing:
             return
         self._drawing = True
         try:
-            values = {name: control.value for name, control in self.controls.items()}
-            self.state = self._draw(values)
-            self.n_draws += 1
+            for _ in range(20):  # a bound against controls that never settle
+                values = {name: control.value for name, control in self.controls.items()}
+                self.state = self._draw(values)
+                self.n_draws += 1
+                if {name: control.value for name, control in self.controls.items()} == values:
+                    break
         finally:
             self._drawing = False
 
@@ -214,9 +283,16 @@ def optimizer_explorer(
     if X.shape[1] != 2:
         raise ValueError(f"X must have k = 2 features for the two sliders, got k = {X.shape[1]}.")
     movie = validate.integer("movie", movie, 0, "row of the movie", X.shape[0] - 1)
+    movies, users = _names(movies, users, Y)
+    if np.any(np.abs(X[movie]) > FEATURE_LIMIT):
+        raise ValueError(
+            f"X[{movie}] = {X[movie].round(2).tolist()} lies outside the sliders' range, "
+            f"-{FEATURE_LIMIT:g} to {FEATURE_LIMIT:g}: the sliders could not start there. Pass X "
+            "with that row inside the range (zeros, for example)."
+        )
     sliders = {
         name: widgets.FloatSlider(
-            value=float(np.clip(X[movie, f], -FEATURE_LIMIT, FEATURE_LIMIT)),
+            value=float(X[movie, f]),
             min=-FEATURE_LIMIT,
             max=FEATURE_LIMIT,
             step=FEATURE_STEP,
@@ -226,7 +302,6 @@ def optimizer_explorer(
         )
         for f, name in enumerate(FEATURE_NAMES)
     }
-    users = list(users)
 
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         X_now = X.copy()
@@ -280,6 +355,7 @@ def training_explorer(
         :class:`mh.TrainResult` as ``result``.
     """
     Y, R = validate.ratings(Y, R)
+    movies, users = _names(movies, users, Y)
     train = _cached_training(Y, R, rng)
     controls = {
         **_model_sliders(lambda_, alpha, k),
@@ -290,7 +366,7 @@ def training_explorer(
         start = time.perf_counter()
         res = train(values["lambda_"], values["alpha"], values["k"], values["epochs"])
         compute = time.perf_counter() - start
-        print(("WARNING: " if res.diverged else "") + res.message)
+        print(_training_report(res))
         fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=(1, 1.3))
         plot_training_summary(axes, res, Y, R, movies, users)
         fig.tight_layout()
@@ -344,7 +420,10 @@ def factor_explorer(
         holds the ``snapshot`` shown and the ``result``.
     """
     Y, R = validate.ratings(Y, R)
-    epochs = validate.integer("epochs", epochs, 1, "number of gradient steps")
+    movies, users = _names(movies, users, Y)
+    movie_colors = validate.colors("movie_colors", movie_colors, Y.shape[0], "movie")
+    user_colors = validate.colors("user_colors", user_colors, Y.shape[1], "user")
+    epochs = validate.integer("epochs", epochs, 1, "number of gradient steps", 100_000)
     snapshot_every = validate.integer("snapshot_every", snapshot_every, 1, "epochs between snapshots", epochs)
     train = _cached_training(Y, R, rng, snapshot_every)
     n_frames = len(range(0, epochs + 1, snapshot_every)) + (epochs % snapshot_every > 0)
@@ -376,8 +455,9 @@ def factor_explorer(
             play.max = frame.max = last
         if frame.value != index:
             play.value = frame.value = index
+        values["frame"] = index  # moved by this drawing: nothing left to draw
         snap = res.snapshots[index]
-        print(("WARNING: " if res.diverged else "") + res.message)
+        print(_training_report(res))
         print(f"snapshot {index} of {last}: epoch {snap.epoch}, J = {snap.cost:.2f}")
         lim = 1.15 * max(
             max(float(np.max(np.abs(s.X[:, :2]))), float(np.max(np.abs(s.W[:, :2])))) for s in res.snapshots
@@ -444,10 +524,23 @@ def movielens_explorer(
         Controls ``lambda_`` and ``k``; ``state`` holds ``model``, ``train_rmse`` and
         ``test_rmse``.
     """
+    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
+    n_users = validate.integer("n_users", n_users, 1, "number of users")
+    for name, data in (("train", train), ("test", test)):
+        mh._triplets_of(name, data, n_movies, n_users)
     seed = int(validate.generator(rng).integers(2**32))
-    runs = {} if runs is None else runs
+    lambdas = _slider_values(
+        "lambdas", lambdas, lambda n, v: validate.number(n, v, low=0.0, meaning="a lambda", example="1.0")
+    )
+    ks = _slider_values("ks", ks, lambda n, v: validate.integer(n, v, 1, "number of latent features"))
+    runs = {} if runs is None else _runs(runs, n_movies, n_users)
+    alpha = validate.alpha(alpha)
+    epochs = validate.integer("epochs", epochs, 1, "number of gradient steps", 100_000)
+    shrink = validate.number("shrink", shrink, low=0.0, meaning="weight of the global mean", example="3.0")
+    if baselines is not None:
+        _check_baselines(baselines)
     controls = {
-        "lambda_": _selection_slider("lambda", lambdas, lambda_),
+        "lambda_": _selection_slider("lambda", lambdas, lambda_, "lambda_"),
         "k": _selection_slider("k", ks, k),
     }
 
@@ -487,6 +580,45 @@ def movielens_explorer(
     return Explorer(controls, draw, height="300px")
 
 
+def _slider_values(name: str, values: Any, check: Callable[[str, Any], Any]) -> list[Any]:
+    """The values a slider offers: a non-empty list of distinct, checked numbers."""
+    if (
+        isinstance(values, (str, bytes))
+        or not isinstance(values, (list, tuple, np.ndarray))
+        or not len(values)
+    ):
+        raise TypeError(
+            f"{name} must be a non-empty list of the values the slider offers, got {values!r:.60}."
+        )
+    checked = [check(f"{name}[{i}]", v) for i, v in enumerate(values)]
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"{name} lists a value twice: {values!r}. Give each slider value once.")
+    return checked
+
+
+def _runs(runs: Any, n_movies: int, n_users: int) -> dict[tuple[float, int], mh.RatingsModel]:
+    if not isinstance(runs, dict):
+        raise TypeError(f"runs must be a dict of (lambda_, k) -> RatingsModel, got {type(runs).__name__}.")
+    for key, model in runs.items():
+        if not isinstance(model, mh.RatingsModel) or not (isinstance(key, tuple) and len(key) == 2):
+            raise TypeError(f"runs[{key!r}] must be a RatingsModel stored under (lambda_, k).")
+        if model.X.shape != (n_movies, key[1]) or model.W.shape[0] != n_users:
+            raise ValueError(
+                f"runs[{key!r}] has X {model.X.shape} and W {model.W.shape}, which do not fit n_movies = "
+                f"{n_movies}, n_users = {n_users} and k = {key[1]}: it was trained on other data. Pass "
+                "runs={} or the runs trained on these ratings."
+            )
+    return runs
+
+
+def _check_baselines(baselines: Any) -> None:
+    if not isinstance(baselines, dict):
+        raise TypeError(f"baselines must be a dict of name -> test RMSE, got {type(baselines).__name__}.")
+    for name, value in baselines.items():
+        validate.text("baselines key", name, "a predictor's name")
+        validate.number(f"baselines[{name!r}]", value, low=0.0, meaning="test RMSE of a predictor", high=10)
+
+
 def new_user_explorer(
     model: mh.RatingsModel,
     titles: Sequence[str],
@@ -521,6 +653,15 @@ def new_user_explorer(
         One control per offered movie (named ``movie_<index>``); ``state`` holds
         ``recommended`` (movie indices) and ``predicted``.
     """
+    n_movies = mh._model(model).X.shape[0]
+    titles = validate.names("titles", titles, n_movies, "movie")
+    to_rate = validate.index_array("to_rate", to_rate, n_movies, "movie")
+    if to_rate.size == 0 or np.unique(to_rate).size != to_rate.size:
+        raise ValueError("to_rate must list at least one movie to rate, each movie once.")
+    counts = validate.counts(counts, n_movies)
+    min_ratings, top = validate.top_list(min_ratings, top, n_movies)
+    if lambda_ is not None:
+        lambda_ = validate.lambda_(lambda_)
     options = [("not seen" if s == 0 else f"{s:g}", s) for s in STAR_CHOICES]
     controls = {
         f"movie_{i}": widgets.SelectionSlider(

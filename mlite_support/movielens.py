@@ -7,21 +7,53 @@ loaded, and nothing half-written is ever left in place of good data.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
 import re
 import shutil
 import tempfile
+import urllib.parse
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pooch
 
-#: Folder with the toy ratings and the MovieLens download cache (the repository's data/).
-DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
+from mlite_support import validate
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+#: The repository's data/ folder (toy ratings; MovieLens downloads land here in a checkout).
+REPO_DATA: Path = Path(__file__).resolve().parent.parent / "data"
+
+
+def _default_cache() -> Path:
+    """data/ of the repository when running from a checkout; else the user's cache folder."""
+    if (REPO_DATA / "toy_ratings.csv").is_file() and (REPO_DATA.parent / "pyproject.toml").is_file():
+        return REPO_DATA
+    return Path(pooch.os_cache("mlite"))  # e.g. ~/.cache/mlite: never inside site-packages
+
+
+#: Where MovieLens is downloaded and extracted: the repository's data/ in a checkout (an
+#: editable install), the user's cache folder (``~/.cache/mlite`` on Linux) for an
+#: installed package.
+DATA_DIR: Path = _default_cache()
+#: Every temporary file or folder of the loader starts with this (listed in .gitignore).
+TMP_PREFIX = ".mlite-tmp-"
+#: Largest download accepted (GroupLens's zip is 0.98 MB) and largest extracted size.
+MAX_DOWNLOAD_BYTES = 20 * 2**20
+MAX_EXTRACTED_BYTES = 100 * 2**20
+#: Seconds to connect and between bytes of a download.
+DOWNLOAD_TIMEOUT = (15, 60)
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 #: Official GroupLens URL of ml-latest-small (the 2018-09-26 version).
 MOVIELENS_URL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
@@ -98,12 +130,36 @@ class MovieLens:
         return len(self.ratings)
 
     def label(self, movie: int) -> str:
-        """``"Title (year)"`` of a movie index, for printing."""
+        """``"Title (year)"`` of a movie index, for printing.
+
+        Parameters
+        ----------
+        movie : int
+            Movie index, 0 to n_movies - 1.
+
+        Returns
+        -------
+        str
+        """
+        movie = validate.integer("movie", movie, 0, "movie index", self.n_movies - 1)
         year = int(self.years[movie])
         return f"{self.titles[movie]} ({year})" if year else self.titles[movie]
 
     def find(self, text: str) -> int:
-        """Index of the most-rated movie whose title contains ``text`` (case-insensitive)."""
+        """Index of the most-rated movie whose title contains ``text`` (case-insensitive).
+
+        Parameters
+        ----------
+        text : str
+            Part of a title, such as "Toy Story".
+
+        Returns
+        -------
+        int
+            The movie index; a KeyError if no title contains ``text``.
+        """
+        if not validate.text("text", text, "part of a movie title").strip():
+            raise ValueError("text is empty: give part of a title, such as 'Toy Story'.")
         hits = [i for i, t in enumerate(self.titles) if text.lower() in t.lower()]
         if not hits:
             raise KeyError(f"no movie title contains {text!r}")
@@ -112,7 +168,6 @@ class MovieLens:
 
 
 def _sha256(path: Path) -> str:
-
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -140,40 +195,291 @@ def _check_members(folder: Path) -> None:
             )
 
 
-def _safe_extract(zip_path: Path, target: Path) -> None:
-    """Extract the zip into ``target`` (its ml-latest-small/ folder), refusing unsafe members.
+def _members_ok(folder: Path) -> bool:
+    try:
+        _check_members(folder)
+    except (DataError, OSError):
+        return False
+    return True
 
-    Members are written into a temporary folder next to ``target`` and moved into place
-    only when everything was extracted, so an interrupted run leaves no half-written data.
+
+# -- the cache: one lock per folder, temporary names that a later load cleans up ----------
+
+
+def _temporary(cache: Path, purpose: str) -> Path:
+    """A new private folder in ``cache`` for one download or extraction (removed afterwards)."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-{purpose}-", dir=cache))
+    except OSError as err:
+        raise DataError(
+            f"The MovieLens cache {cache} is not writable ({type(err).__name__}: {err.strerror or err}). "
+            "Make it writable, pass cache_dir= a folder you can write to, or set MLITE_DATA_DIR to a "
+            f"folder that already holds ml-latest-small.zip or its extracted ml-latest-small/. "
+            f"{_where_to_get_it(cache)}"
+        ) from None
+
+
+def _owner_alive(name: str) -> bool:
+    """Whether the process that created a temporary name (its pid follows the prefix) still runs."""
+    match = re.match(re.escape(TMP_PREFIX) + r"(\d+)-", name)
+    if not match or int(match.group(1)) == os.getpid():
+        return False
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _clean_leftovers(cache: Path) -> None:
+    """Remove what killed loads left behind: temporaries of dead processes (and older loaders' names)."""
+    with contextlib.suppress(OSError):
+        for entry in cache.iterdir():
+            name = entry.name
+            stale = name.startswith(TMP_PREFIX) and not _owner_alive(name)
+            legacy = name.startswith(".extract-") or name == f"{_ML_NAME}.zip.bad"
+            if stale or legacy:
+                _remove(entry)
+
+
+def _cache_folder(cache: Path) -> Path:
+    """The cache folder, created if missing; a DataError if it is a file, a broken link or unusable."""
+    if cache.is_symlink() and not cache.exists():
+        raise DataError(
+            f"The MovieLens cache {cache} is a symbolic link to {os.readlink(cache)}, which does not exist. "
+            "Create that folder, remove the link, or pass cache_dir= another folder."
+        )
+    if cache.exists() and not cache.is_dir():
+        raise DataError(
+            f"The MovieLens cache {cache} is a file, not a folder. Remove or rename it, or pass "
+            "cache_dir= a folder."
+        )
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        return cache.resolve(strict=True)
+    except (OSError, RuntimeError) as err:
+        raise DataError(
+            f"The MovieLens cache {cache} cannot be created ({type(err).__name__}: {err}). Pass cache_dir= "
+            f"a folder you can write to, or set MLITE_DATA_DIR. {_where_to_get_it(cache)}"
+        ) from None
+
+
+@contextlib.contextmanager
+def _locked(cache: Path) -> Iterator[None]:
+    """Hold the cache's lock: one loader at a time downloads, extracts or reads a cache folder.
+
+    The lock is ``flock`` on the folder itself (no lock file to leave behind); the kernel
+    releases it when the process ends, even when it is killed.
     """
+    if fcntl is None:  # pragma: no cover - Windows: atomic renames only
+        yield
+        return
+    fd = os.open(cache, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
-    target.parent.mkdir(parents=True, exist_ok=True)
+
+def _safe_extract(zip_path: Path, target: Path) -> None:
+    """Extract the zip's ml-latest-small/ folder to ``target``, refusing unsafe members.
+
+    Members are written into a private temporary folder next to ``target`` and moved into
+    place with one rename only when all were extracted and verified, so a killed or failed
+    run never leaves a half-written ``target``; a previous ``target`` is moved aside first.
+    """
+    cache = target.parent
+    cache.mkdir(parents=True, exist_ok=True)
     try:
         archive = zipfile.ZipFile(zip_path)
     except zipfile.BadZipFile:
         raise DataError(f"{zip_path} is not a valid zip file. Delete it and load again.") from None
-    with archive, tempfile.TemporaryDirectory(dir=target.parent, prefix=".extract-") as tmp:
-        root = Path(tmp).resolve()
-        for member in archive.infolist():
+    with archive:
+        infos = archive.infolist()
+        for member in infos:
             name = member.filename
-            destination = (root / name).resolve()
-            if (
-                name.startswith(("/", "\\"))
-                or ".." in Path(name).parts
-                or not destination.is_relative_to(root)
-            ):
+            if name.startswith(("/", "\\")) or ".." in Path(name).parts or Path(name).is_absolute():
                 raise DataError(
                     f"{zip_path} contains an unsafe member {name!r} that would be written outside the "
                     "data folder; nothing was extracted. This is not the GroupLens file: delete it."
                 )
-        archive.extractall(root)
-        extracted = root / _ML_NAME
-        if not extracted.is_dir():
-            raise DataError(f"{zip_path} has no {_ML_NAME}/ folder: it is not the GroupLens archive.")
-        _check_members(extracted)
-        if target.exists():
-            shutil.rmtree(target)
-        extracted.replace(target)
+        if len(infos) > 100 or sum(m.file_size for m in infos) > MAX_EXTRACTED_BYTES:
+            raise DataError(
+                f"{zip_path} unpacks to more than {MAX_EXTRACTED_BYTES:,} bytes: not GroupLens's file."
+            )
+        tmp = _temporary(cache, "extract")
+        try:
+            root = tmp.resolve()
+            for member in infos:
+                if not (root / member.filename).resolve().is_relative_to(root):
+                    raise DataError(f"{zip_path} contains an unsafe member {member.filename!r}.")
+            archive.extractall(root)
+            extracted = root / _ML_NAME
+            if not extracted.is_dir():
+                raise DataError(f"{zip_path} has no {_ML_NAME}/ folder: it is not the GroupLens archive.")
+            _check_members(extracted)
+            if target.exists() or target.is_symlink():
+                os.replace(target, root / "previous")  # aside first: a folder cannot replace a folder
+            os.replace(extracted, target)
+        finally:
+            _remove(tmp)
+
+
+def _check_url(url: object) -> str:
+    """The download address: https (plain http only to this machine, for tests)."""
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a string such as {MOVIELENS_URL!r}, got {url!r}.")
+    parts = urllib.parse.urlsplit(url)
+    local = parts.hostname in _LOOPBACK
+    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and local)):
+        raise ValueError(
+            f"url must be an https:// address (plain http only to 127.0.0.1 or localhost), got {url!r}. "
+            f"Use the default, {MOVIELENS_URL}."
+        )
+    return url
+
+
+def _downloader(url: str, output_file: Any, pooch_obj: Any = None, check_only: bool = False) -> None:
+    """A pooch downloader that stays on the URL's host, over https, and stops at MAX_DOWNLOAD_BYTES."""
+    import requests
+
+    host = urllib.parse.urlsplit(url).hostname
+    current = url
+    with requests.Session() as session:
+        for _ in range(6):
+            response = session.get(current, stream=True, timeout=DOWNLOAD_TIMEOUT, allow_redirects=False)
+            with response:
+                if response.is_redirect:
+                    current = urllib.parse.urljoin(current, response.headers.get("Location", ""))
+                    parts = urllib.parse.urlsplit(current)
+                    if parts.hostname != host or (parts.scheme != "https" and host not in _LOOPBACK):
+                        raise DataError(
+                            f"{url} redirected to {current}: another host or plain http, which is not "
+                            f"followed. {_where_to_get_it(DATA_DIR)}"
+                        )
+                    continue
+                response.raise_for_status()
+                if int(response.headers.get("Content-Length") or 0) > MAX_DOWNLOAD_BYTES:
+                    raise DataError(
+                        f"{url} is larger than {MAX_DOWNLOAD_BYTES:,} bytes: not GroupLens's file."
+                    )
+                _write_limited(response, output_file, url)
+                return
+    raise DataError(f"{url} redirected more than 5 times; not followed.")
+
+
+def _write_limited(response: Any, output_file: Any, url: str) -> None:
+    handle = open(output_file, "wb") if isinstance(output_file, (str, os.PathLike)) else output_file
+    try:
+        total = 0
+        for chunk in response.iter_content(chunk_size=1 << 16):
+            total += len(chunk)
+            if total > MAX_DOWNLOAD_BYTES:
+                raise DataError(f"{url} sent more than {MAX_DOWNLOAD_BYTES:,} bytes: not GroupLens's file.")
+            handle.write(chunk)
+    finally:
+        if handle is not output_file:
+            handle.close()
+
+
+def _download(url: str, zip_path: Path) -> None:
+    """Download with pooch into a private folder, verify the SHA-256, then one rename into place.
+
+    A failed, truncated or killed download leaves nothing under ``zip_path``'s name; a
+    corrupted zip already there is deleted if the download fails (it could never be used).
+    """
+    cache = zip_path.parent
+    tmp = _temporary(cache, "download")
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel("WARNING")  # pooch announces downloads with a temporary path: not for readers
+    try:
+        fetched = pooch.retrieve(
+            url,
+            known_hash=f"sha256:{MOVIELENS_SHA256}",
+            fname=zip_path.name,
+            path=tmp,
+            progressbar=False,
+            downloader=_downloader,
+        )
+        os.replace(fetched, zip_path)
+    except DataError:
+        raise
+    except ValueError as err:  # pooch: hash mismatch (the download was deleted)
+        raise DataError(
+            f"The file downloaded from {url} is corrupted or truncated (SHA-256 mismatch); it was "
+            f"deleted. Try again later. {_where_to_get_it(cache)}"
+        ) from err
+    except Exception as err:
+        raise DataError(
+            f"Could not download MovieLens from {url} ({type(err).__name__}: {err}). Are you offline? "
+            f"{_where_to_get_it(cache)}"
+        ) from err
+    finally:
+        logger.setLevel(level)
+        _remove(tmp)
+        if zip_path.is_file() and not zip_path.is_symlink() and _sha256(zip_path) != MOVIELENS_SHA256:
+            _remove(zip_path)
+
+
+def _copy_from(source: Path, origin: str, cache: Path) -> tuple[Path | None, Path | None]:
+    """A user's copy: (its verified extracted folder, None) or (None, its verified zip)."""
+    if not source.exists():
+        raise DataError(
+            f"No MovieLens copy in {source}: {origin} points to a path that does not exist. "
+            f"{_where_to_get_it(cache)}"
+        )
+    for folder in (source / _ML_NAME, source):
+        if (folder / "ratings.csv").is_file():
+            _check_members(folder)  # a corrupted copy we do not own: say so, never repair it
+            return folder, None
+    zip_path = source / f"{_ML_NAME}.zip" if source.is_dir() else source
+    if not zip_path.is_file():
+        raise DataError(f"No MovieLens copy in {source} ({origin}). {_where_to_get_it(cache)}")
+    if _sha256(zip_path) != MOVIELENS_SHA256:
+        raise DataError(f"{zip_path} does not have the SHA-256 of ml-latest-small. {_where_to_get_it(cache)}")
+    return None, zip_path
+
+
+@contextlib.contextmanager
+def _movielens_folder(data_dir: Any, cache_dir: Any, url: Any) -> Iterator[Path]:
+    """The verified ml-latest-small/ folder, with the cache's lock held while the caller reads it."""
+    url = _check_url(url)
+    cache = DATA_DIR if cache_dir is None else validate.path("cache_dir", cache_dir, "the download cache")
+    if data_dir is not None:
+        source, origin = validate.path("data_dir", data_dir, "a folder with MovieLens"), "data_dir"
+    elif os.environ.get("MLITE_DATA_DIR"):
+        source, origin = Path(os.environ["MLITE_DATA_DIR"]), "MLITE_DATA_DIR"
+    else:
+        source = origin = None
+    zip_path = None
+    if source is not None:
+        folder, zip_path = _copy_from(source, origin, cache)
+        if folder is not None:
+            yield folder
+            return
+    cache = _cache_folder(cache)
+    target = cache / _ML_NAME
+    with _locked(cache):
+        _clean_leftovers(cache)
+        if not _members_ok(target):
+            if zip_path is None:
+                zip_path = cache / f"{_ML_NAME}.zip"
+                if not (zip_path.is_file() and _sha256(zip_path) == MOVIELENS_SHA256):
+                    _download(url, zip_path)
+            _safe_extract(zip_path, target)
+        yield target
 
 
 def fetch_movielens(
@@ -186,13 +492,19 @@ def fetch_movielens(
 
     Taught in 05_movielens. Where the data comes from, in order:
 
-    1. ``data_dir`` (or the environment variable ``MLITE_DATA_DIR``): an existing copy, the
-       zip or its extracted ``ml-latest-small/`` folder; never downloads;
-    2. the cache ``cache_dir`` (default ``data/``): a zip whose SHA-256 is right is used
-       as it is;
-    3. otherwise the zip is downloaded from ``url`` with pooch into the cache, checked
-       against the SHA-256 and only then moved into place (a failed or truncated download
-       leaves nothing behind and never replaces a good copy).
+    1. ``data_dir`` (or the environment variable ``MLITE_DATA_DIR``): an existing copy, its
+       extracted ``ml-latest-small/`` folder (used where it is) or the zip (extracted into
+       the cache); never downloads;
+    2. the cache ``cache_dir`` (default :data:`DATA_DIR`: the repository's ``data/``, or
+       the user's cache folder for an installed package): a verified extracted folder, or
+       a zip whose SHA-256 is right;
+    3. otherwise the zip is downloaded from ``url`` (https only, no redirect to another host,
+       at most 20 MB) with pooch, checked against the SHA-256 and only then renamed into place.
+
+    Loaders of one cache take turns (a lock on the folder), every file appears under its
+    final name in one rename, and temporary names start with ``.mlite-tmp-`` (a killed load's
+    leftovers are removed by the next load). Every problem is a :class:`DataError` that says
+    what to do.
 
     Parameters
     ----------
@@ -208,67 +520,8 @@ def fetch_movielens(
     Path
         The folder with ratings.csv, movies.csv and GroupLens's README.txt.
     """
-
-    cache = Path(cache_dir) if cache_dir is not None else DATA_DIR
-    source = data_dir if data_dir is not None else os.environ.get("MLITE_DATA_DIR") or None
-    if source is not None:
-        source = Path(source)
-        for folder in (source / _ML_NAME, source):
-            if (folder / "ratings.csv").is_file():
-                _check_members(folder)
-                return folder
-        zip_path = source / f"{_ML_NAME}.zip" if source.is_dir() else source
-        if not zip_path.is_file():
-            raise DataError(f"No MovieLens copy in {source}. {_where_to_get_it(cache)}")
-        if _sha256(zip_path) != MOVIELENS_SHA256:
-            raise DataError(
-                f"{zip_path} does not have the SHA-256 of ml-latest-small. {_where_to_get_it(cache)}"
-            )
-        target = cache / _ML_NAME
-        _safe_extract(zip_path, target)
-        return target
-
-    zip_path = cache / f"{_ML_NAME}.zip"
-    target = cache / _ML_NAME
-    if zip_path.is_file() and _sha256(zip_path) == MOVIELENS_SHA256:
-        try:
-            _check_members(target)
-        except DataError:
-            _safe_extract(zip_path, target)
-        return target
-    _download(url, zip_path)
-    _safe_extract(zip_path, target)
-    return target
-
-
-def _download(url: str, zip_path: Path) -> None:
-    """Download with pooch, verified against MOVIELENS_SHA256; clear errors, no leftovers."""
-
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    bad = zip_path.with_name(zip_path.name + ".bad")
-    if zip_path.exists():  # a corrupted cached zip: set aside, restored if the download fails
-        zip_path.replace(bad)
-    try:
-        pooch.retrieve(
-            url,
-            known_hash=f"sha256:{MOVIELENS_SHA256}",
-            fname=zip_path.name,
-            path=zip_path.parent,
-            progressbar=False,
-        )
-    except ValueError as err:  # pooch: hash mismatch (the download was deleted)
-        raise DataError(
-            f"The file downloaded from {url} is corrupted or truncated (SHA-256 mismatch); it was "
-            f"deleted. Try again later. {_where_to_get_it(zip_path.parent)}"
-        ) from err
-    except Exception as err:  # offline, HTTP errors, ...: one clear message
-        raise DataError(
-            f"Could not download MovieLens from {url} ({type(err).__name__}: {err}). Are you offline? "
-            f"{_where_to_get_it(zip_path.parent)}"
-        ) from err
-    finally:
-        if bad.exists():
-            bad.unlink()
+    with _movielens_folder(data_dir, cache_dir, url) as folder:
+        return folder
 
 
 def load_movielens(
@@ -300,7 +553,11 @@ def load_movielens(
         years and genres of shape (n_movies,).
     """
 
-    folder = fetch_movielens(data_dir, cache_dir=cache_dir, url=url)
+    with _movielens_folder(data_dir, cache_dir, url) as folder:
+        return _parse(folder)
+
+
+def _parse(folder: Path) -> MovieLens:
     with (folder / "movies.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     if rows[0] != ["movieId", "title", "genres"]:

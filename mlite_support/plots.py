@@ -52,9 +52,9 @@ def ratings_table(Y: np.ndarray, movies: Sequence[str], users: Sequence[str]) ->
     str
         The table, one line per movie.
     """
-    Y = validate.float_array("Y", Y, "(n_movies, n_users)")
-    if Y.shape != (len(movies), len(users)):
-        raise ValueError(f"Y has shape {Y.shape} but there are {len(movies)} movies and {len(users)} users.")
+    Y = _table("Y", Y, allow_nan=True)
+    movies = validate.names("movies", movies, Y.shape[0], "movie")
+    users = validate.names("users", users, Y.shape[1], "user")
     title_width = max(len(m) for m in movies)
     width = max(len(u) for u in users) + 2
     lines = [" " * title_width + "".join(f"{u:>{width}}" for u in users)]
@@ -95,20 +95,16 @@ def predictions_table(
     str
         The table, one line per movie.
     """
-    Y_pred = validate.float_array("Y_pred", Y_pred, "(n_movies, n_users)")
-    R = validate.float_array("R", R, "(n_movies, n_users)")
-    if Y_pred.shape != R.shape or Y_pred.shape != (len(movies), len(users)):
-        raise ValueError(
-            f"Y_pred {Y_pred.shape}, R {R.shape}, {len(movies)} movies and {len(users)} users "
-            "do not fit together: all must be (n_movies, n_users)."
-        )
+    show_observed = Y is not None
+    Y_pred, R, Y, movies, users = _predictions(Y_pred, R, movies, users, Y)
+    decimals = validate.integer("decimals", decimals, 0, "decimals of the predictions", 6)
     title_width = max(len(m) for m in movies)
     cells = []
     for i in range(len(movies)):
         row = []
         for j in range(len(users)):
             text = f"{round(float(Y_pred[i, j]), decimals) + 0.0:.{decimals}f}"  # no "-0.0"
-            if Y is not None and R[i, j] == 1:
+            if show_observed and R[i, j] == 1:
                 text += f" ({Y[i, j]:g})"
             row.append(text)
         cells.append(row)
@@ -117,6 +113,38 @@ def predictions_table(
     for title, row in zip(movies, cells):
         lines.append(f"{title:<{title_width}}" + "".join(f"{c:>{width}}" for c in row))
     return "\n".join(lines)
+
+
+def _table(name: str, value: object, allow_nan: bool = False) -> np.ndarray:
+    """A 2-D float table (n_movies, n_users), finite (NaN allowed where ``allow_nan``)."""
+    table = validate.float_array(name, value, "(n_movies, n_users)")
+    if table.ndim != 2 or 0 in table.shape:
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (n_movies, n_users), got shape {table.shape}."
+        )
+    checked = np.nan_to_num(table, nan=0.0, posinf=np.inf, neginf=-np.inf) if allow_nan else table
+    if not np.all(np.isfinite(checked)):
+        what = "inf" if allow_nan else "NaN or inf"
+        raise ValueError(
+            f"{name} contains {what}; every {'rating' if allow_nan else 'value'} must be a number."
+        )
+    return table
+
+
+def _predictions(
+    Y_pred: object, R: object, movies: object, users: object, Y: object
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[str], list[str]]:
+    """Checked predictions (n_movies, n_users), R, optional Y, and the movie and user names."""
+    Y_pred = _table("Y_pred", Y_pred)
+    R = validate.float_array("R", R, "(n_movies, n_users)")
+    if R.shape != Y_pred.shape:
+        raise ValueError(
+            f"Y_pred {Y_pred.shape} and R {R.shape} do not fit together: both must be (n_movies, n_users)."
+        )
+    Y, R = validate.ratings(np.where(R == 1, 0.0, np.nan) if Y is None else Y, R, Y_pred.shape)
+    movies = validate.names("movies", movies, Y_pred.shape[0], "movie")
+    users = validate.names("users", users, Y_pred.shape[1], "user")
+    return Y_pred, R, Y, movies, users
 
 
 def set_style() -> None:
@@ -181,7 +209,17 @@ def plot_cost_history(
     matplotlib.axes.Axes
         The same ``ax``.
     """
-    history = np.asarray(cost_history, dtype=float)
+    ax = validate.axes("ax", ax)
+    history = validate.float_array("cost_history", cost_history, "(epochs_run + 1,)")
+    if history.ndim != 1 or history.size == 0:
+        raise ValueError(
+            f"cost_history must be a non-empty 1-D array of J values, got shape {history.shape} "
+            "(use result.cost_history)."
+        )
+    validate.vector("cost_history", history, history.size, "J values")
+    label = validate.text("label", label, "legend label", optional=True)
+    color = validate.color("color", color)
+    log = validate.flag("log", log)
     ax.plot(np.arange(history.size), history, label=label, color=color or PALETTE["train"])
     if log and np.all(history > 0):
         ax.set_yscale("log")
@@ -228,11 +266,22 @@ def plot_feature_space(
     matplotlib.axes.Axes
         The same ``ax``.
     """
-    F = validate.float_array("F", F, "(n_items, k)")
-    if F.ndim != 2:
-        raise ValueError(f"F must be 2-D with shape (n_items, k), got shape {F.shape}.")
-    if F.shape[0] != len(labels):
-        raise ValueError(f"F has {F.shape[0]} rows but {len(labels)} labels were given.")
+    ax = validate.axes("ax", ax)
+    F = validate.matrix("F", F, "(n_items, k)")
+    if isinstance(labels, (list, tuple, np.ndarray)) and len(labels) != F.shape[0]:
+        raise ValueError(
+            f"F has {F.shape[0]} rows but {len(labels)} labels were given: give one label per row."
+        )
+    labels = validate.names("labels", labels, F.shape[0], "point")
+    title = validate.text("title", title, "the panel's title")
+    colors = validate.colors("colors", colors, F.shape[0], "point")
+    xlabel = validate.text("xlabel", xlabel, "label of the horizontal axis")
+    ylabel = validate.text("ylabel", ylabel, "label of the vertical axis")
+    if lim is not None:
+        lim = validate.number(
+            "lim", lim, low=0.0, strict=True, meaning="half-width of the axes", example="2.0"
+        )
+        lim = max(lim, 1.05 * float(np.max(np.abs(F[:, :2]))))  # never cut a point off
     x = F[:, 0]
     y = F[:, 1] if F.shape[1] > 1 else np.zeros_like(x)
     cols = list(colors) if colors is not None else [PALETTE["predicted"]] * len(x)
@@ -292,14 +341,14 @@ def plot_ratings_heatmap(
     matplotlib.axes.Axes
         The same ``ax``.
     """
-
-    Y_pred = validate.float_array("Y_pred", Y_pred, "(n_movies, n_users)")
-    R = validate.float_array("R", R, "(n_movies, n_users)")
-    if Y_pred.shape != R.shape or Y_pred.shape != (len(movies), len(users)):
-        raise ValueError(
-            f"Y_pred {Y_pred.shape}, R {R.shape}, {len(movies)} movies and {len(users)} users "
-            "do not fit together: all must be (n_movies, n_users)."
-        )
+    ax = validate.axes("ax", ax)
+    show_observed = Y is not None
+    Y_pred, R, Y, movies, users = _predictions(Y_pred, R, movies, users, Y)
+    title = validate.text("title", title, "the panel's title")
+    vmin = validate.number("vmin", vmin, low=-validate.LARGEST, meaning="bottom of the colour scale")
+    vmax = validate.number("vmax", vmax, low=-validate.LARGEST, meaning="top of the colour scale")
+    if vmin >= vmax:
+        raise ValueError(f"vmin ({vmin:g}) must be below vmax ({vmax:g}), e.g. vmin=0.0, vmax=5.0 stars.")
     ax.imshow(Y_pred, cmap="viridis", vmin=vmin, vmax=vmax, aspect="auto")
     ax.grid(False)
     for i in range(Y_pred.shape[0]):
@@ -307,7 +356,7 @@ def plot_ratings_heatmap(
             value = Y_pred[i, j]
             text = f"{round(float(value), 1) + 0.0:.1f}"
             if R[i, j] == 1:
-                if Y is not None:
+                if show_observed:
                     text += f"\n({Y[i, j]:g})"
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="black", lw=2))
             shade = (value - vmin) / (vmax - vmin) if vmax > vmin else 0.5
@@ -350,18 +399,31 @@ def plot_movie_predictions(
     matplotlib.axes.Axes
         The same ``ax``.
     """
-    y_hat = validate.float_array("y_hat", y_hat, "(n_users,)")
-    rated = validate.float_array("r", r, "(n_users,)") == 1
-    y = np.where(rated, validate.float_array("y", y, "(n_users,)"), 0.0)
-    if not (y_hat.shape == y.shape == rated.shape == (len(users),)):
-        raise ValueError(f"y_hat, y and r must all have shape (n_users,) = ({len(users)},).")
+    ax = validate.axes("ax", ax)
+    if isinstance(users, (str, bytes)) or not isinstance(users, (list, tuple, np.ndarray)):
+        raise TypeError(f"users must be a list of user names (strings), got {users!r:.60}.")
+    n = len(users)
+    y_hat = validate.vector("y_hat", y_hat, n, "predicted ratings, one per user")
+    users = validate.names("users", users, n, "user")
+    r = validate.float_array("r", r, f"({n},)")
+    y = validate.float_array("y", y, f"({n},)")
+    for name, values in (("r", r), ("y", y)):
+        if values.shape != (n,):
+            raise ValueError(f"{name} must have shape (n_users,) = ({n},) like y_hat, got {values.shape}.")
+    if not np.all((r == 0) | (r == 1)):
+        raise ValueError("r must hold only 0 (not rated) and 1 (rated), e.g. R[movie].")
+    rated = r == 1
+    y = np.where(rated, y, 0.0)
+    validate.vector("y", y, n, "ratings where r = 1")
+    title = validate.text("title", title, "the panel's title")
     positions = np.arange(len(users))
     ax.bar(positions, y_hat, color=PALETTE["predicted"], alpha=0.8, label="predicted")
     ax.scatter(positions[rated], y[rated], color=PALETTE["observed"], zorder=3, s=60, label="rated")
     for p in positions[~rated]:
         ax.text(p, 5.6, "not rated", ha="center", fontsize=8, color=PALETTE["neutral"])
     ax.set_xticks(positions, labels=list(users))
-    ax.set_ylim(-2, 6.2)
+    shown = np.concatenate([y_hat, y[rated]])
+    ax.set_ylim(min(-2.0, float(shown.min()) - 0.5), max(6.2, float(shown.max()) + 0.8))
     ax.set_ylabel("stars")
     ax.set_title(title)
     ax.legend(loc="lower right")
@@ -397,7 +459,16 @@ def plot_training_summary(
     pair of matplotlib.axes.Axes
         The same ``axes``.
     """
-    ax_cost, ax_pred = axes
+    from mlite_helpers import TrainResult
+
+    ax_cost, ax_pred = validate.axes("axes", axes, 2)
+    if not isinstance(result, TrainResult):
+        raise TypeError(
+            f"result must be the TrainResult of mh.gradient_descent, got {type(result).__name__}."
+        )
+    Y, R = validate.ratings(Y, R, (result.X.shape[0], result.W.shape[0]))
+    movies = validate.names("movies", movies, Y.shape[0], "movie")
+    users = validate.names("users", users, Y.shape[1], "user")
     color = PALETTE["test"] if result.diverged else PALETTE["train"]
     plot_cost_history(ax_cost, result.cost_history, color=color)
     ax_cost.set_title("cost J during training" + (" (diverged)" if result.diverged else ""))
@@ -449,7 +520,17 @@ def plot_factors(
     pair of matplotlib.axes.Axes
         The same ``axes``.
     """
-    ax_x, ax_w = axes
+    ax_x, ax_w = validate.axes("axes", axes, 2)
+    X = validate.matrix("X", X, "(n_movies, k)")
+    W = validate.matrix("W", W, "(n_users, k)")
+    if X.shape[1] != W.shape[1]:
+        raise ValueError(f"X has k={X.shape[1]} columns but W has k={W.shape[1]}: pass X and W of one model.")
+    movies = validate.names("movies", movies, X.shape[0], "movie")
+    users = validate.names("users", users, W.shape[0], "user")
+    movie_colors = validate.colors("movie_colors", movie_colors, X.shape[0], "movie")
+    user_colors = validate.colors("user_colors", user_colors, W.shape[0], "user")
+    if lim is not None:
+        lim = validate.number("lim", lim, low=0.0, strict=True, meaning="half-width of the axes")
     if lim is None:
         lim = 1.15 * max(float(np.max(np.abs(X[:, :2]))), float(np.max(np.abs(W[:, :2]))), 1e-3)
     plot_feature_space(ax_x, X, movies, title="movies: x(i)", colors=movie_colors, lim=lim)
@@ -485,14 +566,57 @@ def plot_rmse_bars(
     matplotlib.axes.Axes
         The same ``ax``.
     """
+    ax = validate.axes("ax", ax)
+    train_rmse = validate.number(
+        "train_rmse", train_rmse, low=0.0, meaning="training error in stars", high=10
+    )
+    test_rmse = validate.number("test_rmse", test_rmse, low=0.0, meaning="test error in stars", high=10)
+    if baselines is not None and not isinstance(baselines, dict):
+        raise TypeError(f"baselines must be a dict of name -> test RMSE, got {type(baselines).__name__}.")
+    baselines = {
+        validate.text("baselines key", name, "a predictor's name"): validate.number(
+            f"baselines[{name!r}]", value, low=0.0, meaning="test RMSE of a simpler predictor", high=10
+        )
+        for name, value in (baselines or {}).items()
+    }
+    title = validate.text("title", title, "the panel's title")
+    held_out = validate.text("held_out", held_out, "the name of the held-out part")
     ax.barh([held_out, "train"], [test_rmse, train_rmse], color=[PALETTE["test"], PALETTE["train"]])
-    for name, value in (baselines or {}).items():
+    for name, value in baselines.items():
         ax.axvline(value, color=PALETTE["neutral"], ls="--", lw=1)
         ax.text(value, 1.45, name, rotation=90, va="top", ha="right", fontsize=8)
-    ax.set_xlim(0.4, 1.1)
+    ax.set_xlim(*_rmse_axis_limits([train_rmse, test_rmse, *baselines.values()]))
     ax.set_xlabel("RMSE (stars)")
     ax.set_title(title)
     return ax
+
+
+#: The RMSE axis of :func:`plot_rmse_bars`: this range unless a value drawn lies outside it.
+RMSE_AXIS: tuple[float, float] = (0.4, 1.1)
+
+
+def _rmse_axis_limits(values: Sequence[float]) -> tuple[float, float]:
+    """The x-axis of :func:`plot_rmse_bars`: :data:`RMSE_AXIS`, widened in 0.1 steps to show every value.
+
+    A fixed axis makes explorer frames comparable; widening it keeps a bar end or a baseline
+    that falls outside (a training RMSE below 0.4 when the model overfits) in view.
+
+    Parameters
+    ----------
+    values : sequence of float
+        Every RMSE drawn (bars and baselines).
+
+    Returns
+    -------
+    low, high : float
+    """
+    low, high = RMSE_AXIS
+    smallest, largest = min(values, default=low), max(values, default=high)
+    if smallest < low + 0.02:
+        low = max(0.0, np.floor((smallest - 0.02) * 10) / 10)
+    if largest > high - 0.02:
+        high = np.ceil((largest + 0.02) * 10) / 10
+    return float(low), float(high)
 
 
 # -- 06_choosing_and_judging ---------------------------------------------------------------

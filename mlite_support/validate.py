@@ -10,21 +10,41 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "LARGEST",
     "alpha",
+    "axes",
+    "color",
+    "colors",
+    "counts",
+    "flag",
     "float_array",
+    "function",
     "generator",
+    "index_array",
     "integer",
     "lambda_",
+    "matrix",
+    "names",
     "number",
     "params",
+    "path",
     "ratings",
+    "text",
+    "top_list",
     "triplets",
+    "vector",
 ]
+
+#: Largest magnitude accepted for any number or array entry: products of two such values,
+#: squared and summed over millions of ratings, still fit in a float (about 1e308).
+LARGEST = 1e50
 
 
 def float_array(name: str, value: Any, expected: str) -> np.ndarray:
@@ -71,10 +91,21 @@ def _first(mask: np.ndarray) -> tuple[int, ...]:
     return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
-def _finite(name: str, array: np.ndarray, fix: str) -> None:
+def _finite(name: str, array: np.ndarray, fix: str, large_fix: str = "") -> None:
     bad = ~np.isfinite(array)
     if bad.any():
         raise ValueError(f"{name} contains NaN or inf (first at index {_first(bad)}). {fix}")
+    _bounded(name, array, large_fix)
+
+
+def _bounded(name: str, array: np.ndarray, fix: str = "") -> None:
+    """Refuse entries above :data:`LARGEST` in size: squaring them would overflow to inf."""
+    if array.size and np.max(np.abs(array)) > LARGEST:
+        where = _first(np.abs(array) > LARGEST)
+        raise ValueError(
+            f"{name} holds {array[where]:.3g} at index {where}: values beyond {LARGEST:g} overflow to inf "
+            f"when squared. {fix or 'Rescale them (ratings are stars, features are of order 1).'}"
+        )
 
 
 def params(X: Any, W: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -110,13 +141,35 @@ def params(X: Any, W: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             "per user, shape (n_users,)."
         )
     for name, array in (("X", X), ("W", W), ("b", b)):
-        _finite(name, array, "Parameters must be finite; if they came out of training, lower alpha.")
-        if array.size and np.max(np.abs(array)) > 1e100:
-            raise ValueError(
-                f"{name} holds values as large as {np.max(np.abs(array)):.3g}: squaring them overflows. "
-                "Parameters that large come from a diverged training run; lower alpha."
-            )
+        _finite(
+            name,
+            array,
+            "Parameters must be finite; if they came out of training, lower alpha.",
+            "Parameters that large come from a diverged training run; lower alpha.",
+        )
     return X, W, b
+
+
+def matrix(name: str, value: Any, expected: str) -> np.ndarray:
+    """A finite 2-D float array (such as the features X alone).
+
+    Parameters
+    ----------
+    name : str
+    value : array_like
+    expected : str
+        Its shape in words, e.g. ``"(n_movies, k)"``.
+
+    Returns
+    -------
+    np.ndarray, 2-D
+    """
+    array = float_array(name, value, expected)
+    _ndim(name, array, 2, expected, f"For one row use {name}.reshape(1, -1).")
+    if 0 in array.shape:
+        raise ValueError(f"{name} is empty (shape {array.shape}); it needs at least one row and column.")
+    _finite(name, array, f"Every entry of {name} must be a number.")
+    return array
 
 
 def ratings(Y: Any, R: Any, shape: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -164,13 +217,21 @@ def ratings(Y: Any, R: Any, shape: tuple[int, int] | None = None) -> tuple[np.nd
             f"Y is {Y[where]} at index {where} but R marks that rating as present. Set "
             f"R{list(where)} = 0 if it is not rated, or fill in the rating."
         )
+    _bounded("Y", np.where(R == 1, Y, 0.0))
     return Y, R
 
 
 def number(
-    name: str, value: Any, *, low: float, meaning: str, strict: bool = False, example: str = ""
+    name: str,
+    value: Any,
+    *,
+    low: float,
+    meaning: str,
+    strict: bool = False,
+    example: str = "",
+    high: float = LARGEST,
 ) -> float:
-    """A finite real number ``>= low`` (``> low`` when ``strict``), as a float.
+    """A finite real number ``>= low`` (``> low`` when ``strict``) and ``<= high``, as a float.
 
     Parameters
     ----------
@@ -186,6 +247,8 @@ def number(
         Whether ``low`` itself is excluded.
     example : str, optional
         A typical value, for the message.
+    high : float, default LARGEST
+        Largest allowed value (larger ones overflow when squared).
 
     Returns
     -------
@@ -193,12 +256,14 @@ def number(
     """
     relation = ">" if strict else ">="
     hint = f" Try {example}." if example else ""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number {relation} {low:g} ({meaning}), got {value!r}.{hint}")
     if not math.isfinite(value) or value < low or (strict and value == low):
         raise ValueError(
             f"{name} must be a finite number {relation} {low:g} ({meaning}), got {value!r}.{hint}"
         )
+    if value > high:
+        raise ValueError(f"{name} ({meaning}) must be at most {high:g}, got {value!r}.{hint}")
     return float(value)
 
 
@@ -247,7 +312,7 @@ def integer(name: str, value: Any, minimum: int, meaning: str, maximum: int | No
     int
     """
     span = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} ({meaning}) must be an integer {span}, got {value!r}.")
     if value < minimum or (maximum is not None and value > maximum):
         raise ValueError(f"{name} ({meaning}) must be an integer {span}, got {value!r}.")
@@ -289,7 +354,12 @@ def index_array(name: str, value: Any, limit: int, what: str) -> np.ndarray:
     -------
     np.ndarray of int, shape (n,)
     """
-    array = np.asarray(value)
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be a 1-D array of integer {what} indices, got {value!r}.")
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged nested lists
+        raise TypeError(f"{name} must be a 1-D array of integer {what} indices, got {value!r}.") from None
     if array.ndim != 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
         raise TypeError(
             f"{name} must be a 1-D array of integer {what} indices, got dtype {array.dtype}, shape "
@@ -377,13 +447,16 @@ def counts(value: Any, n_movies: int) -> np.ndarray:
     return array
 
 
-def top_list(min_ratings: Any, top: Any) -> tuple[int, int]:
-    """The two settings of a top list: smallest number of ratings (>= 0) and length (>= 1).
+def top_list(min_ratings: Any, top: Any, candidates: int) -> tuple[int, int]:
+    """The two settings of a top list: smallest number of ratings (>= 0) and length.
 
     Parameters
     ----------
     min_ratings : int
     top : int
+        From 1 to ``candidates``.
+    candidates : int
+        How many movies could be listed at most.
 
     Returns
     -------
@@ -392,5 +465,197 @@ def top_list(min_ratings: Any, top: Any) -> tuple[int, int]:
     """
     return (
         integer("min_ratings", min_ratings, 0, "fewest training ratings a listed movie may have"),
-        integer("top", top, 1, "length of the list"),
+        integer("top", top, 1, "length of the list", max(candidates, 1)),
     )
+
+
+def flag(name: str, value: Any) -> bool:
+    """A True/False switch (``np.bool_`` too); anything else is a TypeError.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+
+    Returns
+    -------
+    bool
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def text(name: str, value: Any, meaning: str, *, optional: bool = False) -> str | None:
+    """A string (or None when ``optional``).
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    meaning : str
+        What the text is, for the message.
+    optional : bool, default False
+        Whether None is allowed.
+
+    Returns
+    -------
+    str or None
+    """
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        none = " or None" if optional else ""
+        raise TypeError(f"{name} ({meaning}) must be a string{none}, got {value!r}.")
+    return value
+
+
+def path(name: str, value: Any, meaning: str) -> Path:
+    """A file-system path given as a non-empty string or ``os.PathLike``.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    meaning : str
+        What the path points to, for the message.
+
+    Returns
+    -------
+    Path
+    """
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} ({meaning}) must be a path (str or pathlib.Path), got {value!r}.")
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"{name} ({meaning}) is an empty string; give a folder or file name.")
+    try:
+        return Path(value)
+    except TypeError:  # an os.PathLike whose __fspath__ returns bytes
+        raise TypeError(f"{name} ({meaning}) must be a text path, got {value!r}.") from None
+
+
+def function(name: str, value: Any, usage: str) -> Any:
+    """A callable; anything else gets a TypeError that shows how to pass one.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    usage : str
+        How the function is called, e.g. ``"fn(X, W, b, Y, R, lambda_) -> J"``.
+
+    Returns
+    -------
+    callable
+    """
+    if not callable(value):
+        raise TypeError(
+            f"{name} must be a function {usage}, got {type(value).__name__} {value!r:.60}. Pass the "
+            "function itself (its name without parentheses), not the result of calling it."
+        )
+    return value
+
+
+def names(name: str, value: Any, n: int, what: str) -> list[str]:
+    """A sequence of ``n`` strings (titles, user names, labels).
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    n : int
+        Required length.
+    what : str
+        What each string names, for the message.
+
+    Returns
+    -------
+    list of str
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise TypeError(f"{name} must be a list of {n} {what} names (strings), got {value!r:.60}.")
+    items = list(value)
+    if len(items) != n:
+        raise ValueError(
+            f"{name} has {len(items)} entries but there are {n} {what}s: give one name per {what}."
+        )
+    bad = [item for item in items if not isinstance(item, str)]
+    if bad:
+        raise TypeError(f"{name} must hold strings (one {what} name each); found {bad[0]!r}.")
+    return items
+
+
+def color(name: str, value: Any) -> str | None:
+    """A matplotlib colour (``"#0072B2"``, ``"black"``, ...) or None.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+
+    Returns
+    -------
+    str or None
+    """
+    from matplotlib.colors import is_color_like
+
+    if value is not None and (not isinstance(value, str) or not is_color_like(value)):
+        raise ValueError(
+            f"{name} must be a colour such as '#0072B2' or 'black' (see mh.PALETTE), got {value!r}."
+        )
+    return value
+
+
+def colors(name: str, value: Any, n: int, what: str) -> list[str] | None:
+    """None, or ``n`` matplotlib colours, one per point.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    n : int
+        Required length.
+    what : str
+        What each point is, for the message.
+
+    Returns
+    -------
+    list of str or None
+    """
+    if value is None:
+        return None
+    items = names(name, value, n, what)
+    for item in items:
+        color(name, item)
+    return items
+
+
+def axes(name: str, value: Any, n: int = 1) -> Any:
+    """A matplotlib Axes (``n = 1``) or a sequence of ``n`` Axes.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    n : int, default 1
+
+    Returns
+    -------
+    Axes, or list of Axes when ``n > 1``
+    """
+    from matplotlib.axes import Axes
+
+    if n == 1:
+        if not isinstance(value, Axes):
+            raise TypeError(
+                f"{name} must be a matplotlib Axes, got {type(value).__name__}. "
+                "Create one with fig, ax = plt.subplots()."
+            )
+        return value
+    items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else None
+    if items is None or len(items) != n or not all(isinstance(a, Axes) for a in items):
+        raise TypeError(
+            f"{name} must be {n} matplotlib Axes, got {value!r:.60}. "
+            f"Create them with fig, {name} = plt.subplots(1, {n})."
+        )
+    return items

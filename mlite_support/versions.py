@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import PackageNotFoundError, version
 
-#: Oldest versions the notebooks are tested with.
+#: Oldest versions the notebooks are tested with: the floors of pyproject.toml (CI runs the
+#: unit tests with exactly these; scipy 1.13 and matplotlib 3.8.4 are the first built for numpy 2).
 MIN_VERSIONS: dict[str, str] = {
     "numpy": "2.0",
-    "scipy": "1.11",
-    "matplotlib": "3.8",
+    "scipy": "1.13",
+    "matplotlib": "3.8.4",
     "ipywidgets": "8.1",
     "pooch": "1.8",
 }
@@ -22,8 +24,8 @@ def report_versions() -> None:
 
     def as_tuple(text: str) -> tuple[int, ...]:
         parts = []
-        for part in text.split(".")[:2]:
-            digits = "".join(ch for ch in part if ch.isdigit())
+        for part in text.split(".")[:3]:
+            digits = re.match(r"\d*", part).group()  # "0rc1" -> 0
             parts.append(int(digits) if digits else 0)
         return tuple(parts)
 

@@ -60,19 +60,45 @@ def test_design_card_packages_are_required():
     assert {"numpy", "matplotlib", "jupyterlab", "ipywidgets"} <= runtime
 
 
-def test_min_versions_match_the_declared_floors():
-    from mlite_support.versions import MIN_VERSIONS
-
+def _floors() -> dict[str, str]:
     floors = {}
     for requirement in _pyproject()["project"]["dependencies"]:
         name, spec = _split(requirement)
         match = re.search(r">=([0-9.]+)", spec)
-        if match:
-            floors[name] = match.group(1)
-    for package, needed in MIN_VERSIONS.items():
-        assert floors.get(package) == needed, (
-            f"{package}: setup cell says {needed}, pyproject {floors.get(package)}"
-        )
+        assert match, f"{requirement}: every runtime package needs a floor (>=), tested in .ci/run"
+        floors[name] = match.group(1)
+    return floors
+
+
+def test_min_versions_are_the_pyproject_floors():
+    from mlite_support.versions import MIN_VERSIONS
+
+    floors = _floors()
+    assert {name: floors[name] for name in MIN_VERSIONS} == MIN_VERSIONS
+    assert {"numpy", "scipy", "matplotlib", "ipywidgets", "pooch", "jupyterlab"} <= set(floors)
+
+
+def test_floors_are_built_for_numpy_2():
+    """numpy 2 needs scipy >= 1.13 and matplotlib >= 3.8.4 (earlier wheels require numpy < 2)."""
+    floors = {name: tuple(int(x) for x in v.split(".")) for name, v in _floors().items()}
+    assert floors["numpy"] >= (2, 0)
+    assert floors["scipy"] >= (1, 13) and floors["matplotlib"] >= (3, 8, 4)
+
+
+def test_report_versions_compares_three_parts(monkeypatch, capsys):
+    from mlite_support import versions
+
+    found = {
+        "numpy": "2.0.0rc1",
+        "scipy": "1.13.0",
+        "matplotlib": "3.8.3",
+        "ipywidgets": "8.1.0",
+        "pooch": "1.8.0",
+    }
+    monkeypatch.setattr(versions, "version", found.__getitem__)
+    versions.report_versions()
+    out = capsys.readouterr().out
+    assert "matplotlib 3.8.3 is older than the 3.8.4" in out and out.count("older") == 1
 
 
 def test_pre_commit_runs_ruff_and_the_index_check():
