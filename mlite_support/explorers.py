@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+from IPython.display import clear_output, display
+from matplotlib.figure import Figure
 
 import mlite_helpers as mh
 from mlite_support import validate
@@ -201,43 +202,65 @@ class Explorer:
         self.controls = controls
         self._draw = draw
         self._drawing = False
+        # JupyterLab 4.4+ with ipykernel 7 can deliver a slider change on a second kernel
+        # thread (a subshell) while a redraw runs on the first: one redraw at a time.
+        self._lock = threading.RLock()
+        self._drawn: dict[str, Any] | None = None  # the values behind the current drawing
         self.state: dict[str, Any] = {}
         self.n_draws = 0
-        self.output = widgets.interactive_output(self._update, controls)
-        self.output.layout = widgets.Layout(min_height=height)
+        self.output = widgets.Output(layout=widgets.Layout(min_height=height))
+        for control in controls.values():
+            control.observe(self._update, "value")
         boxes = [widgets.HBox(list(controls.values())[i : i + 2]) for i in range(0, len(controls), 2)]
         self.widget = widgets.VBox([*boxes, *extra, self.output])
+        self._update()
 
-    def _update(self, **_: Any) -> None:
+    def _update(self, _change: Any = None) -> None:
         """Draw the controls' values; draw again while they changed during the drawing.
 
-        A change that arrives while a drawing runs (a fast drag, keys pressed in a row, or a
-        draw that moves a control itself) is not drawn on its own: when the drawing ends,
-        the controls are compared with the values it drew (a draw that moves a control
-        records the new value in ``values``), and any difference is drawn, so the figure
-        always ends up showing the sliders' final position.
+        A change from another thread waits for the running drawing, then draws the newest
+        values. A change that arrives while a drawing runs on the same thread (a fast drag,
+        keys pressed in a row, or a draw that moves a control itself) is not drawn on its
+        own: when the drawing ends, the controls are compared with the values it drew (a
+        draw that moves a control records the new value in ``values``), and any difference
+        is drawn, so the figure always ends up showing the sliders' final position.
         """
-        if self._drawing:
-            return
-        self._drawing = True
-        try:
-            for _ in range(20):  # a bound against controls that never settle
-                values = {name: control.value for name, control in self.controls.items()}
-                self.state = self._draw(values)
-                self.n_draws += 1
-                if {name: control.value for name, control in self.controls.items()} == values:
-                    break
-        finally:
-            self._drawing = False
+        with self._lock:
+            if self._drawing:  # a change made by this thread's own drawing
+                return
+            self._drawing = True
+            try:
+                with self.output:  # captures this thread's prints and figures
+                    for _ in range(20):  # a bound against controls that never settle
+                        values = {name: control.value for name, control in self.controls.items()}
+                        if values == self._drawn:  # already on screen (drawn by another thread)
+                            break
+                        clear_output(wait=True)
+                        self.state = self._draw(values)
+                        self._drawn = values
+                        self.n_draws += 1
+            finally:
+                self._drawing = False
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _show(fig: Any) -> None:
-    """Display a figure once in the current output area and free it (no pile-up)."""
+def _subplots(*args: Any, **kwargs: Any) -> tuple[Figure, Any]:
+    """``plt.subplots`` for explorers, on a figure that pyplot does not track.
+
+    With JupyterLab 4.4+ and ipykernel 7, widget messages can be handled on a second kernel
+    thread, and the end of each one runs matplotlib-inline's ``flush_figures``: it displays
+    (under that message, so the explorer never shows it) and closes every open pyplot
+    figure, including one an explorer is drawing on the first thread.
+    """
+    fig = Figure(figsize=kwargs.pop("figsize", None))
+    return fig, fig.subplots(*args, **kwargs)
+
+
+def _show(fig: Figure) -> None:
+    """Display a figure once in the current output area (pyplot never holds it: no pile-up)."""
     display(fig)
-    plt.close(fig)
 
 
 def optimizer_explorer(
@@ -310,7 +333,7 @@ def optimizer_explorer(
         J = mh.cost(X_now, W, b, Y, R, lambda_)
         J_movie = 0.5 * float(np.sum(np.where(R[movie] == 1, y_hat - Y[movie], 0.0) ** 2))
         print(f"J = {J:.2f}   (of which this movie's errors: {J_movie:.2f})")
-        fig, ax = plt.subplots(figsize=(6.4, 3.2))
+        fig, ax = _subplots(figsize=(6.4, 3.2))
         shown = ", ".join(f"{name} {values[name]:.2f}" for name in FEATURE_NAMES)
         plot_movie_predictions(ax, y_hat, Y[movie], R[movie], users, title=f"{movies[movie]}: {shown}")
         _show(fig)
@@ -367,7 +390,7 @@ def training_explorer(
         res = train(values["lambda_"], values["alpha"], values["k"], values["epochs"])
         compute = time.perf_counter() - start
         print(_training_report(res))
-        fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=(1, 1.3))
+        fig, axes = _subplots(1, 2, figsize=(11, 3.6), width_ratios=(1, 1.3))
         plot_training_summary(axes, res, Y, R, movies, users)
         fig.tight_layout()
         _show(fig)
@@ -462,7 +485,7 @@ def factor_explorer(
         lim = 1.15 * max(
             max(float(np.max(np.abs(s.X[:, :2]))), float(np.max(np.abs(s.W[:, :2])))) for s in res.snapshots
         )
-        fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
+        fig, axes = _subplots(1, 2, figsize=(10, 4.4))
         plot_factors(axes, snap.X, snap.W, movies, users, movie_colors, user_colors, lim=lim)
         fig.tight_layout()
         _show(fig)
@@ -570,7 +593,7 @@ def movielens_explorer(
         print(
             f"lambda = {key[0]:g}, k = {key[1]}: train RMSE {train_rmse:.3f}, {held_out} RMSE {test_rmse:.3f}"
         )
-        fig, ax = plt.subplots(figsize=(7, 3.4))
+        fig, ax = _subplots(figsize=(7, 3.4))
         title = f"lambda = {key[0]:g}, k = {key[1]}"
         plot_rmse_bars(ax, train_rmse, test_rmse, baselines, title=title, held_out=held_out)
         fig.tight_layout()

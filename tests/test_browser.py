@@ -133,15 +133,19 @@ def browser():
 def wait_idle_kernel(page, base: str, name: str, timeout: float = 60) -> None:
     """Wait until the notebook's kernel session exists and reports idle.
 
-    Waits with page.wait_for_timeout, not time.sleep, so that Playwright keeps serving the page.
+    Polls the server with page.wait_for_timeout, not time.sleep, so that Playwright keeps
+    serving the page.
     """
     deadline = time.monotonic() + timeout
+    sessions = []
     while time.monotonic() < deadline:
-        for session in get_json(f"{base}/api/sessions"):
+        sessions = get_json(f"{base}/api/sessions")
+        for session in sessions:
             if session["path"].endswith(name) and session["kernel"]["execution_state"] == "idle":
                 return
         page.wait_for_timeout(300)
-    raise AssertionError(f"the kernel of {name} never became idle")
+    states = {s["path"]: s["kernel"]["execution_state"] for s in sessions}
+    raise AssertionError(f"the kernel of {name} never became idle in {timeout:g} s; sessions: {states}")
 
 
 CELL_STATE_JS = """() => {
@@ -150,26 +154,65 @@ CELL_STATE_JS = """() => {
           busy: prompts.filter(t => t.includes('*')).length};
 }"""
 
-WIDGETS_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]
-  .filter(box => !box.parentElement.closest('.widget-vbox'))
-  .map(box => ({sliders: box.querySelectorAll('.noUi-handle').length,
-               output: (box.querySelector('.widget-output') || box).innerText +
-                       [...box.querySelectorAll('img')].map(i => i.src.length + i.src.slice(-64)).join('|')}))"""
+# The explorers: outermost widget boxes in output areas; `output` is the text of their output
+# widget plus a short signature of each image in it.
+BOXES_JS = """[...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]
+  .filter(box => !box.parentElement.closest('.widget-vbox'))"""
+OUTPUT_JS = """box => (box.querySelector('.widget-output') || box).innerText +
+  [...box.querySelectorAll('img')].map(i => i.src.length + i.src.slice(-64)).join('|')"""
+WIDGETS_JS = f"""() => ({BOXES_JS}).map(box => ({{sliders: box.querySelectorAll('.noUi-handle').length,
+                                                 output: ({OUTPUT_JS})(box)}}))"""
+
+# Every redraw of an explorer captures its output: the kernel sets the Output widget's msg_id
+# when the redraw starts and clears it when it ends. JupyterLab emits iopubMessage after it has
+# handled a message (the outputs before it are in the widget), so `finished` counts redraws
+# that are on the page.
+TRACK_REDRAWS_JS = """() => {
+  window.mliteRedraws = {started: 0, finished: 0};
+  window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.iopubMessage.connect((_, msg) => {
+    const data = msg.header.msg_type === 'comm_msg' ? msg.content.data : null;
+    if (data && data.method === 'update' && data.state && 'msg_id' in data.state) {
+      window.mliteRedraws[data.state.msg_id ? 'started' : 'finished'] += 1;
+    }
+  });
+}"""
+
+# What a widget shows, for failure messages: each slider's label and readout, the output text.
+SHOWN_JS = f"""(index) => {{
+  const box = ({BOXES_JS})[index];
+  if (!box) return {{error: 'no widget ' + index}};
+  return {{sliders: [...box.querySelectorAll('.widget-slider')].map(s =>
+             (s.querySelector('.widget-label')?.innerText || '?') + ' = ' +
+             (s.querySelector('.widget-readout')?.innerText ?? '?') + ' (handle at ' +
+             s.querySelector('.noUi-handle')?.getAttribute('aria-valuenow') + ')'),
+          output: (box.querySelector('.widget-output') || box).innerText.slice(0, 800),
+          images: box.querySelectorAll('.widget-output img').length,
+          redraws: window.mliteRedraws}};
+}}"""
+
+# After a slider change: the handle moved, at least one redraw has finished since and none is
+# running, and the output differs from before.
+REDRAWN_JS = f"""([index, handle, value, before, finished]) => {{
+  const box = ({BOXES_JS})[index];
+  const moved = box.querySelectorAll('.noUi-handle')[handle].getAttribute('aria-valuenow') !== value;
+  const r = window.mliteRedraws, now = ({OUTPUT_JS})(box);
+  return moved && r.finished > finished && r.started === r.finished && now !== before
+    && !now.includes('Error displaying widget');
+}}"""
 
 
-def widget_output(page, index: int) -> str:
-    return page.evaluate(WIDGETS_JS)[index]["output"]
+def shown(page, index: int) -> str:
+    return json.dumps(page.evaluate(SHOWN_JS, index), indent=1)
 
 
-def wait_for_change(page, index: int, before: str, timeout: float = 20) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        now = widget_output(page, index)
-        if now != before and "Error displaying widget" not in now:
-            page.wait_for_timeout(300)  # let the image settle, then read it once more
-            return widget_output(page, index)
-        page.wait_for_timeout(200)
-    raise AssertionError(f"widget {index}: the output did not change after moving a slider")
+def wait_until(page, js: str, arg, failure: str, index: int, timeout: float = 30) -> None:
+    """page.wait_for_function, failing with what widget `index` shows."""
+    try:
+        page.wait_for_function(js, arg=arg, timeout=timeout * 1000, polling=100)
+    except playwright_api.TimeoutError:
+        raise AssertionError(
+            f"{failure} (waited {timeout:g} s); widget {index} shows: {shown(page, index)}"
+        ) from None
 
 
 def handles(page, index: int):
@@ -178,11 +221,24 @@ def handles(page, index: int):
     return outer[index].locator(".noUi-handle").all()
 
 
-def move(handle) -> None:
-    """One keyboard step right, or left when the slider is already at its maximum."""
-    now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
+def move(page, index: int, handle_index: int, key: str | None = None, timeout: float = 30) -> None:
+    """Press `key` on a slider's focused handle (default: one step right, or left when at its
+    maximum) and wait until the explorer has redrawn for the new value."""
+    handle = handles(page, index)[handle_index]
+    value, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
+    key = key or ("ArrowLeft" if value is not None and value == top else "ArrowRight")
+    before = page.evaluate(WIDGETS_JS)[index]["output"]
+    finished = page.evaluate("() => window.mliteRedraws.finished")
     handle.focus()
-    handle.press("ArrowLeft" if now is not None and now == top else "ArrowRight")
+    handle.press(key)
+    wait_until(
+        page,
+        REDRAWN_JS,
+        [index, handle_index, value, before, finished],
+        f"slider {handle_index} (handle at {value}), key {key}: no finished redraw with a new output",
+        index,
+        timeout,
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -207,11 +263,19 @@ def test_notebook_in_jupyterlab(lab, browser, path):
             timeout=30_000,
         )
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function(
-            f"() => {{ const s = ({CELL_STATE_JS})(); return s.n > 0 && s.done === s.n && s.busy === 0; }}",
-            timeout=180_000,
-        )
+        try:
+            page.wait_for_function(
+                f"() => {{ const s = ({CELL_STATE_JS})(); return s.n > 0 && s.done === s.n && s.busy === 0; }}",
+                timeout=180_000,
+            )
+        except playwright_api.TimeoutError:
+            cells = page.evaluate(CELL_STATE_JS)
+            raise AssertionError(
+                f"{path.name}: Run All did not finish in 180 s: {cells['done']} of {cells['n']} code cells "
+                f"have run, {cells['busy']} busy"
+            ) from None
         wait_idle_kernel(page, lab, path.name)
+        page.evaluate(TRACK_REDRAWS_JS)
 
         stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
         assert stderr.count() == 0, f"error output in {path.name}: {stderr.first.inner_text()[:500]}"
@@ -222,23 +286,39 @@ def test_notebook_in_jupyterlab(lab, browser, path):
         if path.name[:2] in {"01", "03", "04", "05", "06"}:
             assert widgets, f"{path.name}: no widget rendered"
         for index, info in enumerate(widgets):
-            assert info["sliders"] > 0 and info["output"].strip(), f"widget {index} rendered empty"
-            for handle_index, handle in enumerate(handles(page, index)):
-                before = widget_output(page, index)
-                label = handle.get_attribute("aria-valuetext") or "?"
-                move(handle)
-                wait_for_change(page, index, before)
+            assert info["sliders"] > 0 and info["output"].strip(), (
+                f"widget {index} rendered empty: {shown(page, index)}"
+            )
+            for handle_index in range(info["sliders"]):
+                label = page.evaluate(SHOWN_JS, index)["sliders"][handle_index]
+                move(page, index, handle_index)
                 moved.append(f"widget {index} slider {handle_index} (from {label})")
 
         if path.name.startswith("03"):  # alpha to its maximum: divergence is reported, not plotted
-            alpha = handles(page, 0)[1]
-            alpha.focus()
-            for _ in range(10):
-                alpha.press("ArrowRight")
-            page.wait_for_function(
-                "() => document.querySelector('.widget-vbox .widget-output')?.innerText.includes('Training diverged')",
-                timeout=30_000,
+            from mlite_helpers import ALPHA_CHOICES
+
+            top = f"{max(ALPHA_CHOICES):g}"
+            labels = page.evaluate(SHOWN_JS, 0)["sliders"]
+            alpha = [i for i, text in enumerate(labels) if text.startswith("alpha = ")]
+            assert alpha, f"no alpha slider in widget 0: {labels}"
+            move(page, 0, alpha[0], key="End")  # End: the largest alpha, in one change
+            wait_until(
+                page,
+                f"""() => {{
+                  const box = ({BOXES_JS})[0];
+                  const slider = [...box.querySelectorAll('.widget-slider')]
+                    .find(s => s.querySelector('.widget-label')?.innerText === 'alpha');
+                  const handle = slider.querySelector('.noUi-handle');
+                  return slider.querySelector('.widget-readout').innerText === {json.dumps(top)}
+                    && handle.getAttribute('aria-valuenow') === handle.getAttribute('aria-valuemax')
+                    && box.querySelector('.widget-output').innerText.includes('Training diverged')
+                    && box.querySelector('.widget-output').innerText.includes('with alpha = {top} ');
+                }}""",
+                None,
+                f"alpha at its maximum {top}: the output does not say 'Training diverged ... with alpha = {top}'",
+                0,
             )
+            moved.append(f"widget 0 slider {alpha[0]} (alpha) to {top}")
         assert not errors, f"JavaScript errors: {errors[:3]}"
         page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"), full_page=False)
         seconds = time.monotonic() - start

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import mlite_helpers as mh
+from mlite_support import explorers
 from mlite_support.explorers import ALPHA_CHOICES
 
 
@@ -127,3 +128,51 @@ def test_factor_explorer_divergence(toy, capsys):
 def test_explorer_bad_rng(toy):
     with pytest.raises(TypeError, match="rng must be a np.random.Generator"):
         mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, 0)
+
+
+def test_explorer_change_from_another_thread_waits_and_is_drawn():
+    """JupyterLab 4.4+ with ipykernel 7 can deliver a slider change on a second kernel thread
+    while a redraw runs: that change must be drawn after it, never dropped or drawn alongside."""
+    import threading
+
+    import ipywidgets as widgets
+
+    a, b = widgets.IntSlider(value=0), widgets.IntSlider(value=0)
+    a_drawing, b_changed = threading.Event(), threading.Event()
+    b.observe(lambda _: b_changed.set(), "value")  # registered first, so it runs before the explorer's
+    running, drawn = [], []
+
+    def draw(values):
+        running.append(values)
+        assert len(running) == 1, f"two redraws at once: {running}"
+        if values == {"a": 1, "b": 0}:  # the redraw for a's change is still running when b changes
+            a_drawing.set()
+            assert b_changed.wait(10), "b was never changed"
+        drawn.append((values["a"], values["b"]))
+        running.pop()
+        return values
+
+    ex = mh.Explorer({"a": a, "b": b}, draw)
+    first = threading.Thread(target=lambda: setattr(a, "value", 1))
+    second = threading.Thread(target=lambda: setattr(b, "value", 2))
+    first.start()
+    assert a_drawing.wait(10), "a's change was not drawn"
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert not first.is_alive() and not second.is_alive(), "a redraw never finished"
+    assert drawn[-1] == (1, 2) and ex.state == {"a": 1, "b": 2}, f"b's change was not drawn: {drawn}"
+    assert ex.n_draws == len(drawn) == 3, drawn
+
+
+def test_explorer_figures_are_not_pyplot_figures(toy, monkeypatch, capsys):
+    """Another kernel thread's end-of-message flush displays and closes every pyplot figure:
+    explorers draw on figures that pyplot does not track."""
+    managers = []
+    show = explorers._show
+    monkeypatch.setattr(explorers, "_show", lambda fig: (managers.append(fig.canvas.manager), show(fig)))
+    X, W, b = hand_params()
+    mh.optimizer_explorer(X, W, b, toy.Y, toy.R, toy.movies, toy.users, movie=1)
+    mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    assert len(managers) == 3 and all(m is None for m in managers), managers
