@@ -12,6 +12,7 @@ Contents, by notebook
 03_training        init_params, descend, gradient_descent, normalize_ratings
 05_movielens       Ratings, to_dense, sparse_cost_and_gradients, split_ratings,
                    movie_means, rmse, mae, fit_ratings, fold_in, recommend, similar_movies
+07_als_and_spark   als_user_step, als_movie_step, fit_als (Spark itself: mlite_support.spark)
 
 Everything that only makes the series work (argument checks, the MovieLens download,
 plots, slider explorers, exercise checkers, the library-version report) lives in the
@@ -1075,13 +1076,7 @@ def fit_ratings(
     RatingsModel
         Parameters, movie means, cost history and divergence flag and message.
     """
-    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
-    n_users = validate.integer("n_users", n_users, 1, "number of users")
-    if not isinstance(data, tuple) or len(data) != 3:
-        raise TypeError("data must be a Ratings(users, movies, ratings) triplet of arrays.")
-    users, movies, ratings = validate.triplets(*data, n_movies, n_users)
-    if ratings.size == 0:
-        raise ValueError("data holds no ratings: fit_ratings needs at least one training rating.")
+    users, movies, ratings = _training_ratings(data, n_movies, n_users, "fit_ratings")
     lambda_ = validate.lambda_(lambda_)
     order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
     users, movies, ratings = users[order], movies[order], ratings[order]
@@ -1117,6 +1112,18 @@ def fit_ratings(
         result.message,
         (low, high),
     )
+
+
+def _training_ratings(data: Any, n_movies: Any, n_users: Any, fit: str) -> tuple[np.ndarray, ...]:
+    """The checked (users, movies, ratings) of ``data``, for the fit functions."""
+    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
+    n_users = validate.integer("n_users", n_users, 1, "number of users")
+    if not isinstance(data, tuple) or len(data) != 3:
+        raise TypeError("data must be a Ratings(users, movies, ratings) triplet of arrays.")
+    users, movies, ratings = validate.triplets(*data, n_movies, n_users)
+    if ratings.size == 0:
+        raise ValueError(f"data holds no ratings: {fit} needs at least one training rating.")
+    return users, movies, ratings
 
 
 def fold_in(
@@ -1249,6 +1256,213 @@ def similar_movies(
 
 
 # ======================================================================================
+# 07_als_and_spark: alternating least squares, the other way to minimize the same J
+# ======================================================================================
+
+
+def _sum_outer(rated: sparse.csr_array, A: np.ndarray) -> np.ndarray:
+    """``G[n] = sum of a(i) a(i)^T`` over the rows i of A that row n of ``rated`` marks, for every n."""
+    outer = (A[:, :, None] * A[:, None, :]).reshape(A.shape[0], -1)  # a(i) a(i)^T, one row per i
+    return (rated @ outer).reshape(rated.shape[0], A.shape[1], A.shape[1])
+
+
+def _solve_each(lhs: np.ndarray, rhs: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """Solve ``lhs[n] theta[n] = rhs[n]`` for every n at once; rows without ratings get 0."""
+    lhs[empty] += np.eye(lhs.shape[-1])  # there rhs is 0 too: the solution of I theta = 0 is 0
+    return np.linalg.solve(lhs, rhs[:, :, None])[:, :, 0]
+
+
+def als_user_step(
+    X: np.ndarray,
+    users: np.ndarray,
+    movies: np.ndarray,
+    ratings: np.ndarray,
+    n_users: int,
+    lambda_: float,
+    *,
+    scaled_lambda: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best W and b for a fixed X: one small ridge regression per user, all solved at once.
+
+    Taught in 07_als_and_spark. With X fixed, J is a quadratic in user j's unknowns
+    ``theta(j) = [w(j), b(j)]`` alone; its gradient is zero where (the normal equations of
+    :func:`fold_in`, with ``a(i) = [x(i), 1]`` and sums over the movies i that user j rated)::
+
+        (sum_i a(i) a(i)^T + diag(lambda_, ..., lambda_, 0)) theta(j) = sum_i y(i,j) a(i)
+
+    Parameters
+    ----------
+    X : np.ndarray, shape (n_movies, k)
+        Movie features (fixed).
+    users, movies : np.ndarray of int, shape (n_ratings,)
+    ratings : np.ndarray, shape (n_ratings,)
+        The (mean-normalized) ratings y.
+    n_users : int
+    lambda_ : float
+        Regularization strength, > 0.
+    scaled_lambda : bool, default False
+        Multiply lambda_ by each user's number of ratings (the regularization of Spark's ALS).
+
+    Returns
+    -------
+    W : np.ndarray, shape (n_users, k)
+    b : np.ndarray, shape (n_users,)
+        A user without ratings gets w = 0 and b = 0.
+    """
+    X, _, _ = validate.params(X, np.zeros((1, np.shape(X)[-1])), np.zeros(1))
+    (n_movies, k), n_users = X.shape, validate.integer("n_users", n_users, 1, "number of users")
+    users, movies, ratings = validate.triplets(users, movies, ratings, n_movies, n_users)
+    lambda_ = _als_lambda(lambda_)
+    A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1], shape (n_movies, k + 1)
+    rated = sparse.csr_array((np.ones(ratings.size), (users, movies)), shape=(n_users, n_movies))  # R^T
+    lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
+    n_j = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings
+    penalty = lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_)  # each user's lambda_
+    lhs[:, range(k), range(k)] += penalty[:, None]  # on the diagonal of w's block; b is not regularized
+    Y_T = sparse.csr_array((ratings, (users, movies)), shape=(n_users, n_movies))  # y(i,j), user by user
+    theta = _solve_each(lhs, Y_T @ A, n_j == 0)  # rhs: sum_i y(i,j) a(i)
+    return theta[:, :k], theta[:, k]
+
+
+def als_movie_step(
+    W: np.ndarray,
+    b: np.ndarray,
+    users: np.ndarray,
+    movies: np.ndarray,
+    ratings: np.ndarray,
+    n_movies: int,
+    lambda_: float,
+    *,
+    scaled_lambda: bool = False,
+) -> np.ndarray:
+    """The best X for fixed W and b: one small ridge regression per movie, all solved at once.
+
+    Taught in 07_als_and_spark. With W and b fixed, J is a quadratic in each ``x(i)``;
+    its gradient is zero where (sums over the users j who rated movie i)::
+
+        (sum_j w(j) w(j)^T + lambda_ I) x(i) = sum_j (y(i,j) - b(j)) w(j)
+
+    Parameters
+    ----------
+    W, b : np.ndarray, shapes (n_users, k), (n_users,)
+        User preferences and biases (fixed).
+    users, movies : np.ndarray of int, shape (n_ratings,)
+    ratings : np.ndarray, shape (n_ratings,)
+        The (mean-normalized) ratings y.
+    n_movies : int
+    lambda_ : float
+        Regularization strength, > 0.
+    scaled_lambda : bool, default False
+        Multiply lambda_ by each movie's number of ratings (the regularization of Spark's ALS).
+
+    Returns
+    -------
+    X : np.ndarray, shape (n_movies, k)
+        A movie without ratings gets x = 0.
+    """
+    _, W, b = validate.params(np.zeros((1, np.shape(W)[-1])), W, b)
+    (n_users, k), n_movies = W.shape, validate.integer("n_movies", n_movies, 1, "number of movies")
+    users, movies, ratings = validate.triplets(users, movies, ratings, n_movies, n_users)
+    lambda_ = _als_lambda(lambda_)
+    rated = sparse.csr_array((np.ones(ratings.size), (movies, users)), shape=(n_movies, n_users))  # R
+    lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
+    n_i = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings
+    penalty = lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_)  # each movie's lambda_
+    lhs[:, range(k), range(k)] += penalty[:, None]
+    Y_b = sparse.csr_array((ratings - b[users], (movies, users)), shape=(n_movies, n_users))  # y(i,j) - b(j)
+    return _solve_each(lhs, Y_b @ W, n_i == 0)  # rhs: sum_j (y(i,j) - b(j)) w(j)
+
+
+def _als_lambda(lambda_: Any) -> float:
+    return validate.number(
+        "lambda_",
+        lambda_,
+        low=0.0,
+        strict=True,
+        example="10.0",
+        meaning="regularization strength; ALS needs it > 0, or a user with fewer ratings than k + 1 "
+        "unknowns has no single best w",
+    )
+
+
+def fit_als(
+    data: Ratings,
+    n_movies: int,
+    n_users: int,
+    k: int,
+    lambda_: float,
+    sweeps: int,
+    rng: np.random.Generator,
+    *,
+    shrink: float = 0.0,
+    normalize: bool = True,
+    init_scale: float = 0.1,
+    scaled_lambda: bool = False,
+) -> RatingsModel:
+    """Alternating least squares on rating triplets: the model of :func:`fit_ratings`, another way.
+
+    Taught in 07_als_and_spark. After the same mean normalization as :func:`fit_ratings`,
+    each sweep solves for every user's (w, b) with X fixed (:func:`als_user_step`), then
+    for every movie's x with W and b fixed (:func:`als_movie_step`). Each half-step is the
+    exact minimum of J over its half, so J never increases; a handful of sweeps is enough.
+
+    Parameters
+    ----------
+    data : Ratings
+        Training ratings as (users, movies, ratings) triplets.
+    n_movies, n_users : int
+        Sizes of X and W (movies or users without ratings are allowed).
+    k : int
+        Number of latent features, >= 1.
+    lambda_ : float
+        Regularization strength, > 0.
+    sweeps : int
+        Number of sweeps (a user half-step and a movie half-step each), >= 0.
+    rng : np.random.Generator
+        For the starting values of X (:func:`init_params`).
+    shrink : float, default 0.0
+        Shrinkage of the movie means (see :func:`movie_means`).
+    normalize : bool, default True
+        Subtract the movie means before training and add them back when predicting.
+    init_scale : float, default 0.1
+        Standard deviation of the random starting values.
+    scaled_lambda : bool, default False
+        Each row's lambda_ times its number of ratings, as in Spark's ALS (then J is that cost).
+
+    Returns
+    -------
+    RatingsModel
+        Parameters, movie means and J before training and after each sweep.
+    """
+    users, movies, ratings = _training_ratings(data, n_movies, n_users, "fit_als")
+    order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
+    users, movies, ratings = users[order], movies[order], ratings[order]
+    lambda_ = _als_lambda(lambda_)
+    sweeps = validate.integer("sweeps", sweeps, 0, "number of sweeps")
+    X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
+    mu = movie_means(movies, ratings, n_movies, shrink)[0] if normalize else np.zeros(n_movies)
+    y = ratings - mu[movies]
+    n_i, n_j = np.bincount(movies, minlength=n_movies), np.bincount(users, minlength=n_users)
+    lambda_x, lambda_w = (lambda_ * n_i, lambda_ * n_j) if scaled_lambda else (lambda_, lambda_)
+
+    def cost(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> float:  # J: squared errors + each row's penalty
+        squared_errors = sparse_cost_and_gradients(X, W, b, users, movies, y, 0.0)[0]
+        return (
+            squared_errors
+            + float(np.sum(lambda_x * np.sum(X**2, 1)) + np.sum(lambda_w * np.sum(W**2, 1))) / 2
+        )
+
+    history = [cost(X, W, b)]
+    for _ in range(sweeps):
+        W, b = als_user_step(X, users, movies, y, n_users, lambda_, scaled_lambda=scaled_lambda)
+        X = als_movie_step(W, b, users, movies, y, n_movies, lambda_, scaled_lambda=scaled_lambda)
+        history.append(cost(X, W, b))
+    message = f"ALS, {sweeps} sweeps: J went from {history[0]:.4g} to {history[-1]:.4g}."
+    rating_range = (float(ratings.min()), float(ratings.max()))
+    return RatingsModel(X, W, b, mu, lambda_, np.array(history), False, message, rating_range)
+
+
+# ======================================================================================
 # Support code, reached as mh.<name>: loaded from mlite_support on first use
 # ======================================================================================
 
@@ -1259,10 +1473,13 @@ __all__ = [
     "Snapshot",
     "ToyData",
     "TrainResult",
+    "als_movie_step",
+    "als_user_step",
     "compare_gradients",
     "cost",
     "cost_loops",
     "descend",
+    "fit_als",
     "fit_ratings",
     "fold_in",
     "gradient_descent",
