@@ -1510,8 +1510,9 @@ SUPPORT: dict[str, str] = {
         "plot_ratings_heatmap plot_movie_predictions plot_training_summary plot_factors plot_rmse_bars",
         "explorers": "Explorer optimizer_explorer training_explorer factor_explorer movielens_explorer "
         "new_user_explorer",
-        "exercises": "check_cost check_gradients check_step check_rotation check_sparse_cost",
+        "exercises": "check_cost check_gradients check_step check_rotation check_sparse_cost check_user_step",
         "versions": "MIN_VERSIONS report_versions",
+        "spark": "SPARK_INSTALL SPARK_LOG spark_missing start_spark ratings_frame spark_factors",
     }.items()
     for name in names.split()
 }

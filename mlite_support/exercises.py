@@ -367,3 +367,92 @@ def check_sparse_cost(fn: Callable[..., Any]) -> None:
         The reader's sparse cost function.
     """
     print(_diagnose_sparse_cost(fn)[1])
+
+
+def _user_step_variants(
+    X: np.ndarray, Y: np.ndarray, R: np.ndarray, lambda_: float
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(W, b) from a correct user half-step and from typical wrong ones, on one case."""
+    k = X.shape[1]
+
+    def solve(
+        penalty: list[float], with_bias: bool = True, rated_only: bool = True
+    ) -> tuple[np.ndarray, ...]:
+        W, b = np.zeros((R.shape[1], k)), np.zeros(R.shape[1])
+        for j in range(R.shape[1]):
+            rows = R[:, j] == 1 if rated_only else np.ones(R.shape[0], dtype=bool)
+            A = np.column_stack([X[rows], np.ones(rows.sum())]) if with_bias else X[rows]
+            lhs = A.T @ A + np.diag(penalty[: A.shape[1]])
+            theta = np.linalg.lstsq(lhs, A.T @ np.nan_to_num(Y[rows, j]), rcond=None)[0]
+            W[j], b[j] = theta[:k], theta[k] if with_bias else 0.0
+        return W, b
+
+    lam = [lambda_] * k
+    return {
+        "correct": solve([*lam, 0.0]),
+        "b is regularized too: the last diagonal entry (b's) must be 0, not lambda_": solve([*lam, lambda_]),
+        "lambda_ is missing from the diagonal (add lambda_ for each of w's k entries)": solve(
+            [0.0] * (k + 1)
+        ),
+        "the penalty is lambda_ / 2; the 1/2 cancels when J is differentiated, so it is lambda_": solve(
+            [lambda_ / 2] * k + [0.0]
+        ),
+        "the bias is missing: give A a column of ones, so that theta = [w, b]": solve(lam, with_bias=False),
+        "unrated movies are included: use only the rows i with R[i, j] = 1": solve(
+            [*lam, 0.0], rated_only=False
+        ),
+    }
+
+
+def _diagnose_user_step(fn: Callable[..., Any]) -> tuple[bool, str]:
+    for case_no, (X, _, _, Y, R, lambda_) in enumerate(_exercise_cases(), start=1):
+        result, problem = _call_reader(fn, (X, Y, R, lambda_))
+        if problem and "LinAlgError" in problem:
+            return False, (
+                f"{problem}. On test case {case_no} a user rated fewer movies than w and b have entries: "
+                "is lambda_ missing from the diagonal?"
+            )
+        if problem:
+            return False, problem
+        if result is None:
+            return False, "your function returned None: did you forget `return W, b`?"
+        try:
+            W, b = (np.asarray(p, dtype=float) for p in result)
+        except (TypeError, ValueError):
+            return False, "your function should return two arrays: W and b."
+        variants = _user_step_variants(X, Y, R, lambda_)
+        W_ok, b_ok = variants.pop("correct")
+        if W.shape != W_ok.shape or b.shape != b_ok.shape:
+            return (
+                False,
+                f"W and b must have shapes {W_ok.shape} and {b_ok.shape}, got {W.shape} and {b.shape}.",
+            )
+        if np.isnan(W).any() or np.isnan(b).any():
+            return (
+                False,
+                "W or b contains NaN: unrated entries (NaN in Y) are included. Use the rated rows only.",
+            )
+        if np.allclose(W, W_ok, atol=1e-8) and np.allclose(b, b_ok, atol=1e-8):
+            continue
+        for mistake, (W_bad, b_bad) in variants.items():
+            if np.allclose(W, W_bad, atol=1e-8) and np.allclose(b, b_bad, atol=1e-8):
+                return False, f"not quite: {mistake}."
+        return False, (
+            f"not quite: on test case {case_no} W or b differ from the solution of the normal equations. "
+            "Check lhs = A.T @ A + diag(lambda_, ..., lambda_, 0) and rhs = A.T @ y for each user."
+        )
+    return True, "correct! Every user's (w, b) solves its normal equations: the user half-step of ALS."
+
+
+def check_user_step(fn: Callable[..., Any]) -> None:
+    """Check a reader's ALS user half-step and print "correct" or the likely mistake.
+
+    Exercise check for 07_als_and_spark. ``fn(X, Y, R, lambda_)`` must return ``(W, b)``,
+    each user's best preferences and bias for the fixed movie features X. Never raises.
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's user half-step.
+    """
+    print(_diagnose_user_step(fn)[1])
