@@ -1261,9 +1261,20 @@ def similar_movies(
 
 
 def _sum_outer(rated: sparse.csr_array, A: np.ndarray) -> np.ndarray:
-    """``G[n] = sum of a(i) a(i)^T`` over the rows i of A that row n of ``rated`` marks, for every n."""
-    outer = (A[:, :, None] * A[:, None, :]).reshape(A.shape[0], -1)  # a(i) a(i)^T, one row per i
-    return (rated @ outer).reshape(rated.shape[0], A.shape[1], A.shape[1])
+    """``G[n] = sum of a(i) a(i)^T`` over the rows i of A that row n of ``rated`` marks, for every n.
+
+    One sparse product with the table of all outer products, one row per i. When that table
+    would not fit in the cache (many rows, large k), row p of the sums is built at a time
+    instead: ``a(i)[p] a(i)[q]`` for q >= p, then mirrored (the sums are symmetric).
+    """
+    n, m = A.shape
+    if n * m * m <= 2**20:  # the table (8 MB at most) fits in the cache
+        return (rated @ (A[:, :, None] * A[:, None, :]).reshape(n, m * m)).reshape(-1, m, m)
+    G = np.empty((rated.shape[0], m, m))
+    for p in range(m):
+        G[:, p, p:] = rated @ (A[:, p, None] * A[:, p:])
+        G[:, p:, p] = G[:, p, p:]
+    return G
 
 
 def _solve_each(lhs: np.ndarray, rhs: np.ndarray, empty: np.ndarray) -> np.ndarray:

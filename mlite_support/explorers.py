@@ -2,23 +2,25 @@
 
 Every slider is built explicitly with ``continuous_update=False`` (so a drag retrains once,
 on release) and drawn through ``ipywidgets.interactive_output`` into one fixed-size output
-area, one figure replaced on each change. Training runs are cached per setting, so going
-back to a setting is instant. A notebook cell shows an explorer by ending with it.
+area. Each explorer keeps one figure (outside pyplot) and redraws into it on each change,
+shown as a PNG; training runs are cached per setting, so going back to a setting is
+instant. A notebook cell shows an explorer by ending with it.
 
 The values every slider offers are the named constants just below: change them here.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+from IPython.display import Image, display
+from matplotlib.figure import Figure
 
 import mlite_helpers as mh
 from mlite_support import validate
@@ -153,10 +155,32 @@ class Explorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _show(fig: Any) -> None:
-    """Display a figure once in the current output area and free it (no pile-up)."""
-    display(fig)
-    plt.close(fig)
+class _Canvas:
+    """One figure that an explorer redraws on every change, shown as a PNG.
+
+    Made outside pyplot (nothing is shown twice or left open) and laid out once, at the first
+    draw: a new figure and ``tight_layout`` on every change took more time than the drawing.
+    """
+
+    def __init__(self, figsize: tuple[float, float], ncols: int = 1, **subplots: Any) -> None:
+        self.fig = Figure(figsize=figsize)
+        self.axes = list(np.atleast_1d(self.fig.subplots(1, ncols, **subplots)))
+        self._laid_out = False
+
+    def clear(self) -> list[Any]:
+        """Empty every axes (their positions stay) and return them."""
+        for ax in self.axes:
+            ax.clear()
+        return self.axes
+
+    def show(self) -> None:
+        """Display the figure once in the current output area."""
+        if not self._laid_out:
+            self.fig.tight_layout()
+            self._laid_out = True
+        png = io.BytesIO()
+        self.fig.savefig(png, format="png", pil_kwargs={"compress_level": 1})  # shown once, never stored
+        display(Image(png.getvalue()))
 
 
 def optimizer_explorer(
@@ -215,6 +239,7 @@ def optimizer_explorer(
         for f, name in enumerate(FEATURE_NAMES)
     }
     users = list(users)
+    canvas = _Canvas((6.4, 3.2))
 
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         X_now = X.copy()
@@ -223,10 +248,10 @@ def optimizer_explorer(
         J = mh.cost(X_now, W, b, Y, R, lambda_)
         J_movie = 0.5 * float(np.sum(np.where(R[movie] == 1, y_hat - Y[movie], 0.0) ** 2))
         print(f"J = {J:.2f}   (of which this movie's squared errors: {J_movie:.2f})")
-        fig, ax = plt.subplots(figsize=(6.4, 3.2))
         shown = ", ".join(f"{name} {values[name]:.2f}" for name in FEATURE_NAMES)
+        (ax,) = canvas.clear()
         plot_movie_predictions(ax, y_hat, Y[movie], R[movie], users, title=f"{movies[movie]}: {shown}")
-        _show(fig)
+        canvas.show()
         return {"y_hat": y_hat, "J": J}
 
     return Explorer(sliders, draw, height="300px")
@@ -273,16 +298,15 @@ def training_explorer(
         **_model_sliders(lambda_, alpha, k),
         "epochs": _selection_slider("epochs", EPOCH_CHOICES, epochs),
     }
+    canvas = _Canvas((11, 3.6), 2, width_ratios=(1, 1.3))
 
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         start = time.perf_counter()
         res = train(values["lambda_"], values["alpha"], values["k"], values["epochs"])
         compute = time.perf_counter() - start
         print(("WARNING: " if res.diverged else "") + res.message)
-        fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=(1, 1.3))
-        plot_training_summary(axes, res, Y, R, movies, users)
-        fig.tight_layout()
-        _show(fig)
+        plot_training_summary(canvas.clear(), res, Y, R, movies, users)
+        canvas.show()
         return {"result": res, "compute_seconds": compute}
 
     return Explorer(controls, draw, height="330px")
@@ -350,6 +374,7 @@ def factor_explorer(
     widgets.jslink((play, "value"), (frame, "value"))
     controls = {**_model_sliders(lambda_, alpha, k), "frame": frame}
     shown_run: list[tuple[float, float, int] | None] = [None]
+    canvas = _Canvas((10, 4.4), 2)
 
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         start = time.perf_counter()
@@ -370,10 +395,8 @@ def factor_explorer(
         lim = 1.15 * max(
             max(float(np.max(np.abs(s.X[:, :2]))), float(np.max(np.abs(s.W[:, :2])))) for s in res.snapshots
         )
-        fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
-        plot_factors(axes, snap.X, snap.W, movies, users, movie_colors, user_colors, lim=lim)
-        fig.tight_layout()
-        _show(fig)
+        plot_factors(canvas.clear(), snap.X, snap.W, movies, users, movie_colors, user_colors, lim=lim)
+        canvas.show()
         return {"snapshot": snap, "result": res, "compute_seconds": compute}
 
     return Explorer(controls, draw, height="420px", extra=[play])
@@ -430,6 +453,7 @@ def movielens_explorer(
         "lambda_": _selection_slider("lambda", lambdas, lambda_),
         "k": _selection_slider("k", ks, k),
     }
+    canvas = _Canvas((7, 3.4))
 
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         key = (values["lambda_"], values["k"])
@@ -445,10 +469,9 @@ def movielens_explorer(
         train_rmse = mh.rmse(model.predict(train.users, train.movies), train.ratings)
         test_rmse = mh.rmse(model.predict(test.users, test.movies), test.ratings)
         print(f"lambda = {key[0]:g}, k = {key[1]}: train RMSE {train_rmse:.3f}, test RMSE {test_rmse:.3f}")
-        fig, ax = plt.subplots(figsize=(7, 3.4))
+        (ax,) = canvas.clear()
         plot_rmse_bars(ax, train_rmse, test_rmse, baselines, title=f"lambda = {key[0]:g}, k = {key[1]}")
-        fig.tight_layout()
-        _show(fig)
+        canvas.show()
         return {"model": model, "train_rmse": train_rmse, "test_rmse": test_rmse}
 
     return Explorer(controls, draw, height="300px")
