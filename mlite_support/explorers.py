@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 from IPython.display import Image, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import mlite_helpers as mh
@@ -158,12 +159,15 @@ class Explorer:
 class _Canvas:
     """One figure that an explorer redraws on every change, shown as a PNG.
 
-    Made outside pyplot (nothing is shown twice or left open) and laid out once, at the first
-    draw: a new figure and ``tight_layout`` on every change took more time than the drawing.
+    Made outside pyplot (nothing is shown twice or left open), laid out once at the first
+    draw, and rendered by its own Agg canvas, whose renderer (and its caches of text and
+    math layouts) lives as long as the figure: a new figure, ``tight_layout`` and a fresh
+    renderer on every change took longer than the drawing itself.
     """
 
     def __init__(self, figsize: tuple[float, float], ncols: int = 1, **subplots: Any) -> None:
         self.fig = Figure(figsize=figsize)
+        FigureCanvasAgg(self.fig)  # the figure's own canvas: savefig reuses its renderer
         self.axes = list(np.atleast_1d(self.fig.subplots(1, ncols, **subplots)))
         self._laid_out = False
 
