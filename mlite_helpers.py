@@ -827,7 +827,7 @@ def sparse_cost_and_gradients(
     e = b.take(users) - ratings
     for f in range(X.shape[1]):  # e[n] += x(i)[f] w(j)[f], one feature at a time (small temporaries)
         e += XT[f].take(movies) * WT[f].take(users)
-    J = 0.5 * (e @ e) + lambda_ / 2 * (np.sum(X**2) + np.sum(W**2))
+    J = 0.5 * np.sum(e**2) + lambda_ / 2 * (np.sum(X**2) + np.sum(W**2))
     E = sparse.coo_array((e, (movies, users)), shape=(n_movies, n_users))  # E, stored sparse
     dX = E @ W + lambda_ * X
     dW = E.T @ X + lambda_ * W
