@@ -181,6 +181,7 @@ class _Canvas:
         """Display the figure once in the current output area."""
         if not self._laid_out:
             self.fig.tight_layout()
+            self.fig.set_layout_engine(None)  # else every savefig lays out (draws) the figure again
             self._laid_out = True
         png = io.BytesIO()
         self.fig.savefig(png, format="png", pil_kwargs={"compress_level": 1})  # shown once, never stored
