@@ -1261,14 +1261,13 @@ def similar_movies(
 
 
 def _sum_outer(rated: sparse.csr_array, A: np.ndarray) -> np.ndarray:
-    """``G[n] = sum of a(i) a(i)^T`` over the rows i of A that row n of ``rated`` marks, for every n.
+    """``G[n] = sum of a(i) a(i)^T`` over the i that row n of ``rated`` marks, for every n.
 
-    One sparse product with the table of all outer products, one row per i. When that table
-    would not fit in the cache (many rows, large k), row p of the sums is built at a time
-    instead: ``a(i)[p] a(i)[q]`` for q >= p, then mirrored (the sums are symmetric).
+    One sparse product with the table of all a a^T when it is small; else one row p at a time
+    (entries q >= p, then mirrored), so that every product reads a matrix that fits in the cache.
     """
     n, m = A.shape
-    if n * m * m <= 2**20:  # the table (8 MB at most) fits in the cache
+    if n * m * m <= 2**20:
         return (rated @ (A[:, :, None] * A[:, None, :]).reshape(n, m * m)).reshape(-1, m, m)
     G = np.empty((rated.shape[0], m, m))
     for p in range(m):
@@ -1277,123 +1276,91 @@ def _sum_outer(rated: sparse.csr_array, A: np.ndarray) -> np.ndarray:
     return G
 
 
-def _solve_each(lhs: np.ndarray, rhs: np.ndarray, empty: np.ndarray) -> np.ndarray:
+def _solve_each(lhs: np.ndarray, rhs: np.ndarray, n_rated: np.ndarray) -> np.ndarray:
     """Solve ``lhs[n] theta[n] = rhs[n]`` for every n at once; rows without ratings get 0."""
-    lhs[empty] += np.eye(lhs.shape[-1])  # there rhs is 0 too: the solution of I theta = 0 is 0
+    lhs[n_rated == 0] += np.eye(lhs.shape[-1])  # there rhs is 0 too, and I theta = 0 gives theta = 0
     return np.linalg.solve(lhs, rhs[:, :, None])[:, :, 0]
 
 
+def _als_lambda(lambda_: Any) -> float:
+    why = "regularization strength; ALS needs it > 0, or a user with few ratings has no single best w"
+    return validate.number("lambda_", lambda_, low=0.0, strict=True, meaning=why, example="10.0")
+
+
 def als_user_step(
-    X: np.ndarray,
-    users: np.ndarray,
-    movies: np.ndarray,
-    ratings: np.ndarray,
-    n_users: int,
-    lambda_: float,
-    *,
-    scaled_lambda: bool = False,
+    X: np.ndarray, data: Ratings, n_users: int, lambda_: float, *, scaled_lambda: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """The best W and b for a fixed X: one small ridge regression per user, all solved at once.
 
-    Taught in 07_als_and_spark. With X fixed, J is a quadratic in user j's unknowns
-    ``theta(j) = [w(j), b(j)]`` alone; its gradient is zero where (the normal equations of
-    :func:`fold_in`, with ``a(i) = [x(i), 1]`` and sums over the movies i that user j rated)::
+    Taught in 07_als_and_spark. With X fixed, J is a quadratic in each user's unknowns
+    ``theta(j) = [w(j), b(j)]``, zero gradient where (fold-in's normal equations; a(i) = [x(i), 1],
+    sums over the movies i user j rated)::
 
         (sum_i a(i) a(i)^T + diag(lambda_, ..., lambda_, 0)) theta(j) = sum_i y(i,j) a(i)
 
     Parameters
     ----------
     X : np.ndarray, shape (n_movies, k)
-        Movie features (fixed).
-    users, movies : np.ndarray of int, shape (n_ratings,)
-    ratings : np.ndarray, shape (n_ratings,)
-        The (mean-normalized) ratings y.
+    data : Ratings
+        The (mean-normalized) ratings y as triplets.
     n_users : int
     lambda_ : float
-        Regularization strength, > 0.
+        Regularization strength, > 0; with ``scaled_lambda`` times each user's number of
+        ratings, as in Spark's ALS.
     scaled_lambda : bool, default False
-        Multiply lambda_ by each user's number of ratings (the regularization of Spark's ALS).
 
     Returns
     -------
-    W : np.ndarray, shape (n_users, k)
-    b : np.ndarray, shape (n_users,)
-        A user without ratings gets w = 0 and b = 0.
+    W, b : np.ndarray, shapes (n_users, k), (n_users,)
+        Zeros for a user without ratings.
     """
     X, _, _ = validate.params(X, np.zeros((1, np.shape(X)[-1])), np.zeros(1))
-    (n_movies, k), n_users = X.shape, validate.integer("n_users", n_users, 1, "number of users")
-    users, movies, ratings = validate.triplets(users, movies, ratings, n_movies, n_users)
-    lambda_ = _als_lambda(lambda_)
-    A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1], shape (n_movies, k + 1)
-    rated = sparse.csr_array((np.ones(ratings.size), (users, movies)), shape=(n_users, n_movies))  # R^T
+    (n_movies, k), lambda_ = X.shape, _als_lambda(lambda_)
+    users, movies, y = _training_ratings(data, n_movies, n_users, "als_user_step")
+    A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1]
+    rated = sparse.csr_array((np.ones(y.size), (users, movies)), shape=(n_users, n_movies))  # R^T
     lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
     n_j = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings
-    penalty = lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_)  # each user's lambda_
-    lhs[:, range(k), range(k)] += penalty[:, None]  # on the diagonal of w's block; b is not regularized
-    Y_T = sparse.csr_array((ratings, (users, movies)), shape=(n_users, n_movies))  # y(i,j), user by user
-    theta = _solve_each(lhs, Y_T @ A, n_j == 0)  # rhs: sum_i y(i,j) a(i)
+    lhs[:, range(k), range(k)] += (lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_))[:, None]
+    Y_T = sparse.csr_array((y, (users, movies)), shape=(n_users, n_movies))
+    theta = _solve_each(lhs, Y_T @ A, n_j)  # rhs: sum_i y(i,j) a(i); no penalty on b, theta[:, k]
     return theta[:, :k], theta[:, k]
 
 
 def als_movie_step(
-    W: np.ndarray,
-    b: np.ndarray,
-    users: np.ndarray,
-    movies: np.ndarray,
-    ratings: np.ndarray,
-    n_movies: int,
-    lambda_: float,
-    *,
-    scaled_lambda: bool = False,
+    W: np.ndarray, b: np.ndarray, data: Ratings, n_movies: int, lambda_: float, *, scaled_lambda: bool = False
 ) -> np.ndarray:
     """The best X for fixed W and b: one small ridge regression per movie, all solved at once.
 
-    Taught in 07_als_and_spark. With W and b fixed, J is a quadratic in each ``x(i)``;
-    its gradient is zero where (sums over the users j who rated movie i)::
+    Taught in 07_als_and_spark. With W and b fixed, J is a quadratic in each ``x(i)``, zero
+    gradient where (sums over the users j who rated movie i)::
 
         (sum_j w(j) w(j)^T + lambda_ I) x(i) = sum_j (y(i,j) - b(j)) w(j)
 
     Parameters
     ----------
     W, b : np.ndarray, shapes (n_users, k), (n_users,)
-        User preferences and biases (fixed).
-    users, movies : np.ndarray of int, shape (n_ratings,)
-    ratings : np.ndarray, shape (n_ratings,)
-        The (mean-normalized) ratings y.
+    data : Ratings
+        The (mean-normalized) ratings y as triplets.
     n_movies : int
     lambda_ : float
-        Regularization strength, > 0.
+        As in :func:`als_user_step`.
     scaled_lambda : bool, default False
-        Multiply lambda_ by each movie's number of ratings (the regularization of Spark's ALS).
 
     Returns
     -------
     X : np.ndarray, shape (n_movies, k)
-        A movie without ratings gets x = 0.
+        Zeros for a movie without ratings.
     """
     _, W, b = validate.params(np.zeros((1, np.shape(W)[-1])), W, b)
-    (n_users, k), n_movies = W.shape, validate.integer("n_movies", n_movies, 1, "number of movies")
-    users, movies, ratings = validate.triplets(users, movies, ratings, n_movies, n_users)
-    lambda_ = _als_lambda(lambda_)
-    rated = sparse.csr_array((np.ones(ratings.size), (movies, users)), shape=(n_movies, n_users))  # R
+    (n_users, k), lambda_ = W.shape, _als_lambda(lambda_)
+    users, movies, y = _training_ratings(data, n_movies, n_users, "als_movie_step")
+    rated = sparse.csr_array((np.ones(y.size), (movies, users)), shape=(n_movies, n_users))  # R
     lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
     n_i = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings
-    penalty = lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_)  # each movie's lambda_
-    lhs[:, range(k), range(k)] += penalty[:, None]
-    Y_b = sparse.csr_array((ratings - b[users], (movies, users)), shape=(n_movies, n_users))  # y(i,j) - b(j)
-    return _solve_each(lhs, Y_b @ W, n_i == 0)  # rhs: sum_j (y(i,j) - b(j)) w(j)
-
-
-def _als_lambda(lambda_: Any) -> float:
-    return validate.number(
-        "lambda_",
-        lambda_,
-        low=0.0,
-        strict=True,
-        example="10.0",
-        meaning="regularization strength; ALS needs it > 0, or a user with fewer ratings than k + 1 "
-        "unknowns has no single best w",
-    )
+    lhs[:, range(k), range(k)] += (lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_))[:, None]
+    Y_b = sparse.csr_array((y - b[users], (movies, users)), shape=(n_movies, n_users))  # y(i,j) - b(j)
+    return _solve_each(lhs, Y_b @ W, n_i)  # rhs: sum_j (y(i,j) - b(j)) w(j)
 
 
 def fit_als(
@@ -1412,61 +1379,45 @@ def fit_als(
 ) -> RatingsModel:
     """Alternating least squares on rating triplets: the model of :func:`fit_ratings`, another way.
 
-    Taught in 07_als_and_spark. After the same mean normalization as :func:`fit_ratings`,
-    each sweep solves for every user's (w, b) with X fixed (:func:`als_user_step`), then
-    for every movie's x with W and b fixed (:func:`als_movie_step`). Each half-step is the
-    exact minimum of J over its half, so J never increases; a handful of sweeps is enough.
+    Taught in 07_als_and_spark. After the mean normalization of :func:`fit_ratings`, each sweep
+    solves every user's (w, b) with X fixed (:func:`als_user_step`), then every movie's x with W
+    and b fixed (:func:`als_movie_step`). Each half-step is the exact minimum of J over its half,
+    so J never increases.
 
     Parameters
     ----------
-    data : Ratings
-        Training ratings as (users, movies, ratings) triplets.
-    n_movies, n_users : int
-        Sizes of X and W (movies or users without ratings are allowed).
-    k : int
-        Number of latent features, >= 1.
+    data, n_movies, n_users, k, rng, shrink, normalize, init_scale
+        As in :func:`fit_ratings` (rng draws the starting X).
     lambda_ : float
         Regularization strength, > 0.
     sweeps : int
-        Number of sweeps (a user half-step and a movie half-step each), >= 0.
-    rng : np.random.Generator
-        For the starting values of X (:func:`init_params`).
-    shrink : float, default 0.0
-        Shrinkage of the movie means (see :func:`movie_means`).
-    normalize : bool, default True
-        Subtract the movie means before training and add them back when predicting.
-    init_scale : float, default 0.1
-        Standard deviation of the random starting values.
+        Number of sweeps (a user and a movie half-step each), >= 0.
     scaled_lambda : bool, default False
-        Each row's lambda_ times its number of ratings, as in Spark's ALS (then J is that cost).
+        Each row's lambda_ times its number of ratings, as Spark's ALS (J then has that penalty).
 
     Returns
     -------
     RatingsModel
-        Parameters, movie means and J before training and after each sweep.
+        Parameters, movie means, and J before training and after each sweep.
     """
     users, movies, ratings = _training_ratings(data, n_movies, n_users, "fit_als")
     order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
     users, movies, ratings = users[order], movies[order], ratings[order]
-    lambda_ = _als_lambda(lambda_)
-    sweeps = validate.integer("sweeps", sweeps, 0, "number of sweeps")
+    lambda_, sweeps = _als_lambda(lambda_), validate.integer("sweeps", sweeps, 0, "number of sweeps")
     X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
     mu = movie_means(movies, ratings, n_movies, shrink)[0] if normalize else np.zeros(n_movies)
-    y = ratings - mu[movies]
+    y = Ratings(users, movies, ratings - mu[movies])
     n_i, n_j = np.bincount(movies, minlength=n_movies), np.bincount(users, minlength=n_users)
     lambda_x, lambda_w = (lambda_ * n_i, lambda_ * n_j) if scaled_lambda else (lambda_, lambda_)
 
     def cost(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> float:  # J: squared errors + each row's penalty
-        squared_errors = sparse_cost_and_gradients(X, W, b, users, movies, y, 0.0)[0]
-        return (
-            squared_errors
-            + float(np.sum(lambda_x * np.sum(X**2, 1)) + np.sum(lambda_w * np.sum(W**2, 1))) / 2
-        )
+        penalty = np.sum(lambda_x * np.sum(X**2, axis=1)) + np.sum(lambda_w * np.sum(W**2, axis=1))
+        return sparse_cost_and_gradients(X, W, b, *y, 0.0)[0] + float(penalty) / 2
 
     history = [cost(X, W, b)]
     for _ in range(sweeps):
-        W, b = als_user_step(X, users, movies, y, n_users, lambda_, scaled_lambda=scaled_lambda)
-        X = als_movie_step(W, b, users, movies, y, n_movies, lambda_, scaled_lambda=scaled_lambda)
+        W, b = als_user_step(X, y, n_users, lambda_, scaled_lambda=scaled_lambda)
+        X = als_movie_step(W, b, y, n_movies, lambda_, scaled_lambda=scaled_lambda)
         history.append(cost(X, W, b))
     message = f"ALS, {sweeps} sweeps: J went from {history[0]:.4g} to {history[-1]:.4g}."
     rating_range = (float(ratings.min()), float(ratings.max()))

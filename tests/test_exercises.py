@@ -234,7 +234,7 @@ def _user_step_with(penalty_of, with_bias=True, rated_only=True):
 
 def user_step_vectorized(X, Y, R, lambda_):
     movies, users = np.nonzero(R == 1)
-    return mh.als_user_step(X, users, movies, Y[movies, users], Y.shape[1], lambda_)
+    return mh.als_user_step(X, mh.Ratings(users, movies, Y[movies, users]), Y.shape[1], lambda_)
 
 
 def user_step_nan(X, Y, R, lambda_):

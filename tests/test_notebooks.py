@@ -203,15 +203,14 @@ def test_taught_als_half_steps_agree_with_helpers(rng):
     for shape in [(5, 4, 2), (9, 7, 3)]:
         X, W, b, Y, R = random_problem(rng, *shape, density=0.8)
         movies, users = np.nonzero(R == 1)
-        ratings = Y[movies, users]
+        data = mh.Ratings(users, movies, Y[movies, users])
         for taught, helper in zip(
-            TAUGHT["user_step_loops"](X, Y, R, 0.8),
-            mh.als_user_step(X, users, movies, ratings, shape[1], 0.8),
+            TAUGHT["user_step_loops"](X, Y, R, 0.8), mh.als_user_step(X, data, shape[1], 0.8)
         ):
             np.testing.assert_allclose(taught, helper, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(
             TAUGHT["movie_step_loops"](W, b, Y, R, 0.8),
-            mh.als_movie_step(W, b, users, movies, ratings, shape[0], 0.8),
+            mh.als_movie_step(W, b, data, shape[0], 0.8),
             rtol=1e-9,
             atol=1e-12,
         )
