@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 PYTEST_ARGS ?=
+# Extras installed by `make test`: the test tools and pyspark (notebook 07; Java 17 is separate).
+EXTRAS ?= test,spark
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: help lab test lint notebooks nbrun bench clean
@@ -32,10 +34,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-runtime
 
+# A stamp for other sets of extras, e.g. .installed-test,spark for EXTRAS=test,spark.
+ifneq ($(EXTRAS),test)
+$(VENV)/.installed-$(EXTRAS): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	touch $@ $(VENV)/.installed-runtime
+endif
+
 lab: $(VENV)/.installed-runtime
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENV)/.installed-$(EXTRAS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS) tests notebooks $(NBVAL_FLAGS)
 
 lint: $(VENV)/.installed-test
@@ -51,7 +60,7 @@ notebooks: $(VENV)/.installed-test
 nbrun: notebooks
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[test,bench,spark]"
 	touch $@ $(VENV)/.installed-test $(VENV)/.installed-runtime
 
 bench: $(VENV)/.installed-bench

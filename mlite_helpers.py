@@ -14,6 +14,7 @@ Contents, by notebook
                    movie_means, rmse, mae, fit_ratings, fold_in, recommend, similar_movies
 06_choosing_and_   select_settings (Selection, SettingResult), top_n, popularity_scores,
   judging          top_n_scores (TopNScores), coverage
+07_als_and_spark   als_user_step, als_movie_step, fit_als (Spark itself: mlite_support.spark)
 
 Everything that only makes the series work (argument checks, the MovieLens download,
 plots, slider explorers, exercise checkers, the library-version report) lives in the
@@ -1757,6 +1758,179 @@ def coverage(top: np.ndarray, n_movies: int) -> float:
 
 
 # ======================================================================================
+# 07_als_and_spark: alternating least squares, the other way to minimize the same J
+# ======================================================================================
+
+
+def _sum_outer(rated: sparse.csr_array, A: np.ndarray) -> np.ndarray:
+    """``G[n] = sum of a(i) a(i)^T`` over the i that row n of ``rated`` marks, for every n.
+
+    One sparse product with the table of all a a^T when it is small; else one row p at a time
+    (entries q >= p, then mirrored), so that every product reads a matrix that fits in the cache.
+    """
+    n, m = A.shape
+    if n * m * m <= 2**20:
+        return (rated @ (A[:, :, None] * A[:, None, :]).reshape(n, m * m)).reshape(-1, m, m)
+    G = np.empty((rated.shape[0], m, m))
+    for p in range(m):
+        G[:, p, p:] = rated @ (A[:, p, None] * A[:, p:])
+        G[:, p:, p] = G[:, p, p:]
+    return G
+
+
+def _solve_each(lhs: np.ndarray, rhs: np.ndarray, n_rated: np.ndarray) -> np.ndarray:
+    """Solve ``lhs[n] theta[n] = rhs[n]`` for every n at once; rows without ratings get 0."""
+    lhs[n_rated == 0] += np.eye(lhs.shape[-1])  # there rhs is 0 too, and I theta = 0 gives theta = 0
+    return np.linalg.solve(lhs, rhs[:, :, None])[:, :, 0]
+
+
+def _als_lambda(lambda_: Any) -> float:
+    why = "regularization strength; ALS needs it > 0, or a user with few ratings has no single best w"
+    return validate.number("lambda_", lambda_, low=0.0, strict=True, meaning=why, example="10.0")
+
+
+def als_user_step(
+    X: np.ndarray, data: Ratings, n_users: int, lambda_: float, *, scaled_lambda: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best W and b for a fixed X: one small ridge regression per user, all solved at once.
+
+    Taught in 07_als_and_spark. With X fixed, J is a quadratic in each user's unknowns
+    ``theta(j) = [w(j), b(j)]``, zero gradient where (fold-in's normal equations; a(i) = [x(i), 1],
+    sums over the movies i user j rated)::
+
+        (sum_i a(i) a(i)^T + diag(lambda_, ..., lambda_, 0)) theta(j) = sum_i y(i,j) a(i)
+
+    Parameters
+    ----------
+    X : np.ndarray, shape (n_movies, k)
+    data : Ratings
+        The (mean-normalized) ratings y as triplets.
+    n_users : int
+    lambda_ : float
+        Regularization strength, > 0; with ``scaled_lambda`` times each user's number of
+        ratings, as in Spark's ALS.
+    scaled_lambda : bool, default False
+
+    Returns
+    -------
+    W, b : np.ndarray, shapes (n_users, k), (n_users,)
+        Zeros for a user without ratings.
+    """
+    X, _, _ = validate.params(X, np.zeros((1, np.shape(X)[-1])), np.zeros(1))
+    (n_movies, k), lambda_ = X.shape, _als_lambda(lambda_)
+    n_users = validate.integer("n_users", n_users, 1, "number of users")
+    users, movies, y = _triplets_of("data", data, n_movies, n_users)
+    A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1]
+    rated = sparse.csr_array((np.ones(y.size), (users, movies)), shape=(n_users, n_movies))  # R^T
+    lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
+    n_j = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings
+    lhs[:, range(k), range(k)] += (lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_))[:, None]
+    Y_T = sparse.csr_array((y, (users, movies)), shape=(n_users, n_movies))
+    theta = _solve_each(lhs, Y_T @ A, n_j)  # rhs: sum_i y(i,j) a(i); no penalty on b, theta[:, k]
+    return theta[:, :k], theta[:, k]
+
+
+def als_movie_step(
+    W: np.ndarray, b: np.ndarray, data: Ratings, n_movies: int, lambda_: float, *, scaled_lambda: bool = False
+) -> np.ndarray:
+    """The best X for fixed W and b: one small ridge regression per movie, all solved at once.
+
+    Taught in 07_als_and_spark. With W and b fixed, J is a quadratic in each ``x(i)``, zero
+    gradient where (sums over the users j who rated movie i)::
+
+        (sum_j w(j) w(j)^T + lambda_ I) x(i) = sum_j (y(i,j) - b(j)) w(j)
+
+    Parameters
+    ----------
+    W, b : np.ndarray, shapes (n_users, k), (n_users,)
+    data : Ratings
+        The (mean-normalized) ratings y as triplets.
+    n_movies : int
+    lambda_ : float
+        As in :func:`als_user_step`.
+    scaled_lambda : bool, default False
+
+    Returns
+    -------
+    X : np.ndarray, shape (n_movies, k)
+        Zeros for a movie without ratings.
+    """
+    _, W, b = validate.params(np.zeros((1, np.shape(W)[-1])), W, b)
+    (n_users, k), lambda_ = W.shape, _als_lambda(lambda_)
+    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
+    users, movies, y = _triplets_of("data", data, n_movies, n_users)
+    rated = sparse.csr_array((np.ones(y.size), (movies, users)), shape=(n_movies, n_users))  # R
+    lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
+    n_i = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings
+    lhs[:, range(k), range(k)] += (lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_))[:, None]
+    Y_b = sparse.csr_array((y - b[users], (movies, users)), shape=(n_movies, n_users))  # y(i,j) - b(j)
+    return _solve_each(lhs, Y_b @ W, n_i)  # rhs: sum_j (y(i,j) - b(j)) w(j)
+
+
+def fit_als(
+    data: Ratings,
+    n_movies: int,
+    n_users: int,
+    k: int,
+    lambda_: float,
+    sweeps: int,
+    rng: np.random.Generator,
+    *,
+    shrink: float = 0.0,
+    normalize: bool = True,
+    init_scale: float = 0.1,
+    scaled_lambda: bool = False,
+) -> RatingsModel:
+    """Alternating least squares on rating triplets: the model of :func:`fit_ratings`, another way.
+
+    Taught in 07_als_and_spark. After the mean normalization of :func:`fit_ratings`, each sweep
+    solves every user's (w, b) with X fixed (:func:`als_user_step`), then every movie's x with W
+    and b fixed (:func:`als_movie_step`). Each half-step is the exact minimum of J over its half,
+    so J never increases.
+
+    Parameters
+    ----------
+    data, n_movies, n_users, k, rng, shrink, normalize, init_scale
+        As in :func:`fit_ratings` (rng draws the starting X).
+    lambda_ : float
+        Regularization strength, > 0.
+    sweeps : int
+        Number of sweeps (a user and a movie half-step each), >= 0.
+    scaled_lambda : bool, default False
+        Each row's lambda_ times its number of ratings, as Spark's ALS (J then has that penalty).
+
+    Returns
+    -------
+    RatingsModel
+        Parameters, movie means, and J before training and after each sweep.
+    """
+    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
+    n_users = validate.integer("n_users", n_users, 1, "number of users")
+    users, movies, ratings = _triplets_of("data", data, n_movies, n_users)
+    order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
+    users, movies, ratings = users[order], movies[order], ratings[order]
+    lambda_, sweeps = _als_lambda(lambda_), validate.integer("sweeps", sweeps, 0, "number of sweeps")
+    X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
+    mu = movie_means(movies, ratings, n_movies, shrink)[0] if normalize else np.zeros(n_movies)
+    y = Ratings(users, movies, ratings - mu[movies])
+    n_i, n_j = np.bincount(movies, minlength=n_movies), np.bincount(users, minlength=n_users)
+    lambda_x, lambda_w = (lambda_ * n_i, lambda_ * n_j) if scaled_lambda else (lambda_, lambda_)
+
+    def cost(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> float:  # J: squared errors + each row's penalty
+        penalty = np.sum(lambda_x * np.sum(X**2, axis=1)) + np.sum(lambda_w * np.sum(W**2, axis=1))
+        return sparse_cost_and_gradients(X, W, b, *y, 0.0)[0] + float(penalty) / 2
+
+    history = [cost(X, W, b)]
+    for _ in range(sweeps):
+        W, b = als_user_step(X, y, n_users, lambda_, scaled_lambda=scaled_lambda)
+        X = als_movie_step(W, b, y, n_movies, lambda_, scaled_lambda=scaled_lambda)
+        history.append(cost(X, W, b))
+    message = f"ALS, {sweeps} sweeps: J went from {history[0]:.4g} to {history[-1]:.4g}."
+    rating_range = (float(ratings.min()), float(ratings.max()))
+    return RatingsModel(X, W, b, mu, lambda_, np.array(history), False, message, rating_range)
+
+
+# ======================================================================================
 # Support code, reached as mh.<name>: loaded from mlite_support on first use
 # ======================================================================================
 
@@ -1770,11 +1944,14 @@ __all__ = [
     "TopNScores",
     "ToyData",
     "TrainResult",
+    "als_movie_step",
+    "als_user_step",
     "compare_gradients",
     "cost",
     "cost_loops",
     "coverage",
     "descend",
+    "fit_als",
     "fit_ratings",
     "fold_in",
     "gradient_descent",
@@ -1811,8 +1988,9 @@ SUPPORT: dict[str, str] = {
         "explorers": "Explorer optimizer_explorer training_explorer factor_explorer movielens_explorer "
         "new_user_explorer top_n_explorer",
         "exercises": "check_cost check_gradients check_step check_rotation check_sparse_cost "
-        "check_precision_at_k check_ndcg_at_k",
+        "check_precision_at_k check_ndcg_at_k check_user_step",
         "versions": "MIN_VERSIONS report_versions",
+        "spark": "SPARK_INSTALL SPARK_LOG spark_missing start_spark ratings_frame spark_factors",
     }.items()
     for name in names.split()
 }

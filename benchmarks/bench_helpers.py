@@ -91,33 +91,88 @@ def make_explorers() -> dict[str, tuple[mh.Explorer, list[tuple[str, object]]]]:
     }
 
 
+def time_moves(explorer: mh.Explorer, moves: list[tuple[str, object]]) -> tuple[list[float], list[float]]:
+    """Seconds of each whole slider update (training + figure rendered as PNG), and of its training."""
+    totals, trainings = [], []
+    for control, value in moves:
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            explorer.controls[control].value = value
+        totals.append(time.perf_counter() - start)
+        trainings.append(explorer.state.get("compute_seconds", 0.0))
+    return totals, trainings
+
+
 def slider_updates() -> None:
     """Time slider changes: training (where there is one) and the whole update with a PNG figure."""
-    print("Slider updates on the toy data (whole update = training + figure drawn as PNG)")
-
-    def show_as_png(fig: object) -> None:
-        import matplotlib.pyplot as plt
-
-        fig.savefig(io.BytesIO(), format="png", dpi=80)
-        plt.close(fig)
-
-    explorers._show = show_as_png  # what the notebook's inline backend does, without a kernel
+    print("Slider updates on the toy data (whole update = training + figure rendered as PNG, as shown)")
+    mh.set_style()  # the notebooks' figure size and dpi
     with contextlib.redirect_stdout(io.StringIO()):
         built = make_explorers()
     for name, (explorer, moves) in built.items():
-        totals, trainings = [], []
-        for control, value in moves:
-            start = time.perf_counter()
-            with contextlib.redirect_stdout(io.StringIO()):
-                explorer.controls[control].value = value
-            totals.append(time.perf_counter() - start)
-            trainings.append(explorer.state.get("compute_seconds", 0.0))
+        totals, trainings = time_moves(explorer, moves)
         training = f"training max {max(trainings) * 1e3:5.1f} ms, " if any(trainings) else ""
         row(
             f"{name}: {len(moves)} changes",
             f"{training}whole update max {max(totals) * 1e3:4.0f} ms "
             f"(median {np.median(totals) * 1e3:.0f} ms)",
         )
+    drawing_before_and_after()
+
+
+def drawing_before_and_after(repeats: int = 10) -> None:
+    """The training explorer's figure drawn the old way and the new way, interleaved in one run.
+
+    Old: a new figure per change, tight_layout, rendered as the inline backend renders it
+    (bbox_inches="tight" draws the figure twice). New: the explorer's one figure, cleared and
+    redrawn, laid out once, rendered once.
+    """
+    import matplotlib.pyplot as plt
+
+    toy = mh.load_toy()
+    result = mh.gradient_descent(toy.Y, toy.R, 2, 0.03, 0.3, 1000, np.random.default_rng(0))
+
+    def old() -> None:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=(1, 1.3))
+        mh.plot_training_summary(axes, result, toy.Y, toy.R, toy.movies, toy.users)
+        fig.tight_layout()
+        fig.canvas.print_figure(io.BytesIO(), format="png", bbox_inches="tight")
+        plt.close(fig)
+
+    canvas = explorers._Canvas((11, 3.6), 2, width_ratios=(1, 1.3))
+
+    def new() -> None:
+        mh.plot_training_summary(canvas.clear(), result, toy.Y, toy.R, toy.movies, toy.users)
+        canvas.show()
+
+    times: dict[str, list[float]] = {"old": [], "new": []}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for _ in range(repeats):
+            for name, draw in (("old", old), ("new", new)):
+                start = time.perf_counter()
+                draw()
+                times[name].append(time.perf_counter() - start)
+    old_ms, new_ms = (np.median(times[name]) * 1e3 for name in ("old", "new"))
+    row(
+        "  03 figure alone: new figure + tight_layout + inline render / reused",
+        f"median {old_ms:4.0f} ms / {new_ms:.0f} ms ({old_ms / new_ms:.1f}x faster)",
+    )
+
+
+def movielens_slider(ml: mh.MovieLens) -> None:
+    """The MovieLens explorer of notebook 05: a new setting trains 100 epochs, then draws."""
+    data = mh.Ratings(ml.users, ml.movies, ml.ratings)
+    train_idx, test_idx = mh.split_ratings(ml.users, 0.2, np.random.default_rng(2026))
+    k_max = max(explorers.MOVIELENS_KS)
+    with contextlib.redirect_stdout(io.StringIO()):
+        explorer = mh.movielens_explorer(
+            data.take(train_idx), data.take(test_idx), ml.n_movies, ml.n_users, np.random.default_rng(0)
+        )
+    totals, _ = time_moves(explorer, [("k", k_max), ("lambda_", 3.0), ("lambda_", 30.0)])
+    row(
+        f"05 MovieLens explorer, new setting at k = {k_max} (3 changes)",
+        f"whole update max {max(totals):.2f} s (median {np.median(totals):.2f} s)",
+    )
 
 
 def movielens() -> None:
@@ -148,6 +203,7 @@ def movielens() -> None:
         2,
     )
     row("fit_ratings, 100 epochs, k = 10 (all ratings)", f"{t:7.2f} s")
+    movielens_slider(ml)
 
     print("Memory and time grow with the number of ratings (synthetic, 6,040 users x 3,706 movies, k = 10)")
     rng = np.random.default_rng(1)

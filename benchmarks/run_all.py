@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_als  # noqa: E402
 import bench_helpers  # noqa: E402
 import bench_notebooks  # noqa: E402
 import bench_scaling  # noqa: E402
@@ -41,7 +42,7 @@ def captured(fn) -> str:
 
 
 def versions() -> str:
-    names = ["numpy", "matplotlib", "ipywidgets", "jupyterlab", "scikit-surprise"]
+    names = ["numpy", "scipy", "matplotlib", "ipywidgets", "jupyterlab", "scikit-surprise", "pyspark"]
     found = []
     for name in names:
         try:
@@ -86,6 +87,8 @@ def main() -> None:
         "```",
         "",
         captured(bench_surprise.main),
+        "",
+        captured(bench_als.main),
         "",
         captured(bench_scaling.main),
     ]

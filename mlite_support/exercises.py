@@ -1150,3 +1150,101 @@ def check_ndcg_at_k(fn: Callable[..., Any]) -> None:
         The reader's NDCG@k.
     """
     print(_diagnose_top_k(_function(fn, "my_ndcg_at_k"), _ndcg_variants, "NDCG@k")[1])
+
+
+# ======================================================================================
+# 07_als_and_spark: check_user_step
+# ======================================================================================
+
+#: The model cases without W and b, and without users who rated nothing (their b is not
+#: determined by the normal equations): X, Y, R and lambda_.
+_USER_STEP_CASES: tuple[Case, ...] = tuple(
+    _readonly(
+        X=case["X"],
+        Y=case["Y"][:, case["R"].sum(axis=0) > 0].copy(),
+        R=case["R"][:, case["R"].sum(axis=0) > 0].copy(),
+        lambda_=case["lambda_"],
+    )
+    for case in _MODEL_CASES
+)
+
+
+def _user_step(f: Facts, penalty: list[float], with_bias: bool = True, rated_only: bool = True) -> tuple:
+    """(W, b) from each user's normal equations, with the given diagonal penalty."""
+    k = f.X.shape[1]
+    W, b = np.zeros((f.n_users, k)), np.zeros(f.n_users)
+    for j in range(f.n_users):
+        rows = f.R[:, j] == 1 if rated_only else np.ones(f.n_movies, dtype=bool)
+        A = np.column_stack([f.X[rows], np.ones(rows.sum())]) if with_bias else f.X[rows]
+        lhs = A.T @ A + np.diag(penalty[: A.shape[1]])
+        theta = np.linalg.lstsq(lhs, A.T @ np.nan_to_num(f.Y[rows, j]), rcond=None)[0]
+        W[j], b[j] = theta[:k], theta[k] if with_bias else 0.0
+    return W, b
+
+
+def _user_step_facts(case: Case) -> Facts:
+    f = SimpleNamespace(**case, lam=case["lambda_"])
+    f.n_movies, f.n_users = f.R.shape
+    f.dims = {"n_movies": f.n_movies, "n_users": f.n_users, "k": f.X.shape[1]}
+    f.ridge = [f.lam] * f.X.shape[1]  # lambda_ on each of w's k entries
+    return f
+
+
+_USER_STEP = _Checker(
+    cases=_USER_STEP_CASES,
+    facts=_user_step_facts,
+    correct=(lambda f: _user_step(f, [*f.ridge, 0.0]),),
+    mistakes=(
+        (
+            "b is regularized too: the last diagonal entry (b's) must be 0, not lambda_",
+            lambda f: _user_step(f, [*f.ridge, f.lam]),
+        ),
+        (
+            "lambda_ is missing from the diagonal (add lambda_ for each of w's k entries)",
+            lambda f: _user_step(f, [0.0] * (len(f.ridge) + 1)),
+        ),
+        (
+            "the penalty is lambda_ / 2; the 1/2 cancels when J is differentiated, so it is lambda_",
+            lambda f: _user_step(f, [f.lam / 2] * len(f.ridge) + [0.0]),
+        ),
+        (
+            "the bias is missing: give A a column of ones, so that theta = [w, b]",
+            lambda f: _user_step(f, f.ridge, with_bias=False),
+        ),
+        (
+            "unrated movies are included: use only the rows i with R[i, j] = 1",
+            lambda f: _user_step(f, [*f.ridge, 0.0], rated_only=False),
+        ),
+    ),
+    outputs=("W", "b"),
+    returns="W, b",
+    hints=(
+        (
+            np.linalg.LinAlgError,
+            "",
+            "a singular matrix: a user rated fewer movies than w and b have entries, so A.T @ A alone "
+            "cannot be solved. Is lambda_ missing from the diagonal?",
+        ),
+    ),
+    fallback=lambda f, got: (
+        "W or b differ from the solution of the normal equations. Check lhs = A.T @ A + diag(lambda_, ..., "
+        "lambda_, 0) and rhs = A.T @ y for each user, with A = [X of the movies the user rated, 1]"
+    ),
+    not_finite="{name} contains NaN: unrated entries (NaN in Y) are included; use the rated rows only",
+    success="correct! Every user's (w, b) solves its normal equations: the user half-step of ALS.",
+)
+
+
+def check_user_step(fn: Callable[..., Any]) -> None:
+    """Check a reader's ALS user half-step and print "correct" or the likely mistake.
+
+    Exercise check for 07_als_and_spark. ``fn(X, Y, R, lambda_)`` must return ``(W, b)``,
+    each user's best preferences and bias for the fixed movie features X (every user of
+    the cases rated at least one movie). Never raises on a wrong answer.
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's user half-step.
+    """
+    _report(_USER_STEP, _function(fn, "my_user_step"))

@@ -1,15 +1,17 @@
 """The slider explorers of the series (ipywidgets).
 
 Every slider is built explicitly with ``continuous_update=False`` (so a drag retrains once,
-on release) and drawn through ``ipywidgets.interactive_output`` into one fixed-size output
-area, one figure replaced on each change. Training runs are cached per setting, so going
-back to a setting is instant. A notebook cell shows an explorer by ending with it.
+on release) and drawn into one fixed-size output area, one redraw at a time. Each explorer
+keeps one figure (outside pyplot) and redraws into it on each change, shown as a PNG;
+training runs are cached per setting, so going back to a setting is instant. A notebook
+cell shows an explorer by ending with it.
 
 The values every slider offers are the named constants just below: change them here.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import threading
@@ -19,7 +21,8 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import clear_output, display
+from IPython.display import Image, clear_output, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import mlite_helpers as mh
@@ -246,21 +249,39 @@ class Explorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _subplots(*args: Any, **kwargs: Any) -> tuple[Figure, Any]:
-    """``plt.subplots`` for explorers, on a figure that pyplot does not track.
+class _Canvas:
+    """One figure that an explorer redraws on every change, shown as a PNG.
 
-    With JupyterLab 4.4+ and ipykernel 7, widget messages can be handled on a second kernel
-    thread, and the end of each one runs matplotlib-inline's ``flush_figures``: it displays
-    (under that message, so the explorer never shows it) and closes every open pyplot
-    figure, including one an explorer is drawing on the first thread.
+    Made outside pyplot: with JupyterLab 4.4+ and ipykernel 7, widget messages can be
+    handled on a second kernel thread, and the end of each one runs matplotlib-inline's
+    ``flush_figures``, which displays (under that message, so the explorer never shows it)
+    and closes every open pyplot figure. Laid out once at the first draw and rendered by its
+    own Agg canvas, whose renderer (and its caches of text and math layouts) lives as long
+    as the figure: a new figure, ``tight_layout`` and a fresh renderer on every change took
+    longer than the drawing itself.
     """
-    fig = Figure(figsize=kwargs.pop("figsize", None))
-    return fig, fig.subplots(*args, **kwargs)
 
+    def __init__(self, figsize: tuple[float, float], ncols: int = 1, **subplots: Any) -> None:
+        self.fig = Figure(figsize=figsize)
+        FigureCanvasAgg(self.fig)  # the figure's own canvas: savefig reuses its renderer
+        self.axes = list(np.atleast_1d(self.fig.subplots(1, ncols, **subplots)))
+        self._laid_out = False
 
-def _show(fig: Figure) -> None:
-    """Display a figure once in the current output area (pyplot never holds it: no pile-up)."""
-    display(fig)
+    def clear(self) -> list[Any]:
+        """Empty every axes (their positions stay) and return them."""
+        for ax in self.axes:
+            ax.clear()
+        return self.axes
+
+    def show(self) -> None:
+        """Display the figure once in the current output area."""
+        if not self._laid_out:
+            self.fig.tight_layout()
+            self.fig.set_layout_engine(None)  # else every savefig lays out (draws) the figure again
+            self._laid_out = True
+        png = io.BytesIO()
+        self.fig.savefig(png, format="png", pil_kwargs={"compress_level": 1})  # shown once, never stored
+        display(Image(png.getvalue()))
 
 
 def optimizer_explorer(
@@ -326,6 +347,8 @@ def optimizer_explorer(
         for f, name in enumerate(FEATURE_NAMES)
     }
 
+    canvas = _Canvas((6.4, 3.2))
+
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         X_now = X.copy()
         X_now[movie] = [values[name] for name in FEATURE_NAMES]
@@ -333,10 +356,10 @@ def optimizer_explorer(
         J = mh.cost(X_now, W, b, Y, R, lambda_)
         J_movie = 0.5 * float(np.sum(np.where(R[movie] == 1, y_hat - Y[movie], 0.0) ** 2))
         print(f"J = {J:.2f}   (of which this movie's errors: {J_movie:.2f})")
-        fig, ax = _subplots(figsize=(6.4, 3.2))
         shown = ", ".join(f"{name} {values[name]:.2f}" for name in FEATURE_NAMES)
+        (ax,) = canvas.clear()
         plot_movie_predictions(ax, y_hat, Y[movie], R[movie], users, title=f"{movies[movie]}: {shown}")
-        _show(fig)
+        canvas.show()
         return {"y_hat": y_hat, "J": J}
 
     return Explorer(sliders, draw, height="300px")
@@ -384,16 +407,15 @@ def training_explorer(
         **_model_sliders(lambda_, alpha, k),
         "epochs": _selection_slider("epochs", EPOCH_CHOICES, epochs),
     }
+    canvas = _Canvas((11, 3.6), 2, width_ratios=(1, 1.3))
 
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         start = time.perf_counter()
         res = train(values["lambda_"], values["alpha"], values["k"], values["epochs"])
         compute = time.perf_counter() - start
         print(_training_report(res))
-        fig, axes = _subplots(1, 2, figsize=(11, 3.6), width_ratios=(1, 1.3))
-        plot_training_summary(axes, res, Y, R, movies, users)
-        fig.tight_layout()
-        _show(fig)
+        plot_training_summary(canvas.clear(), res, Y, R, movies, users)
+        canvas.show()
         return {"result": res, "compute_seconds": compute}
 
     return Explorer(controls, draw, height="330px")
@@ -464,6 +486,7 @@ def factor_explorer(
     widgets.jslink((play, "value"), (frame, "value"))
     controls = {**_model_sliders(lambda_, alpha, k), "frame": frame}
     shown_run: list[tuple[float, float, int] | None] = [None]
+    canvas = _Canvas((10, 4.4), 2)
 
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         start = time.perf_counter()
@@ -485,10 +508,8 @@ def factor_explorer(
         lim = 1.15 * max(
             max(float(np.max(np.abs(s.X[:, :2]))), float(np.max(np.abs(s.W[:, :2])))) for s in res.snapshots
         )
-        fig, axes = _subplots(1, 2, figsize=(10, 4.4))
-        plot_factors(axes, snap.X, snap.W, movies, users, movie_colors, user_colors, lim=lim)
-        fig.tight_layout()
-        _show(fig)
+        plot_factors(canvas.clear(), snap.X, snap.W, movies, users, movie_colors, user_colors, lim=lim)
+        canvas.show()
         return {"snapshot": snap, "result": res, "compute_seconds": compute}
 
     return Explorer(controls, draw, height="420px", extra=[play])
@@ -566,6 +587,7 @@ def movielens_explorer(
         "lambda_": _selection_slider("lambda", lambdas, lambda_, "lambda_"),
         "k": _selection_slider("k", ks, k),
     }
+    canvas = _Canvas((7, 3.4))
 
     def draw(values: dict[str, Any]) -> dict[str, Any]:
         key = (values["lambda_"], values["k"])
@@ -593,11 +615,10 @@ def movielens_explorer(
         print(
             f"lambda = {key[0]:g}, k = {key[1]}: train RMSE {train_rmse:.3f}, {held_out} RMSE {test_rmse:.3f}"
         )
-        fig, ax = _subplots(figsize=(7, 3.4))
+        (ax,) = canvas.clear()
         title = f"lambda = {key[0]:g}, k = {key[1]}"
         plot_rmse_bars(ax, train_rmse, test_rmse, baselines, title=title, held_out=held_out)
-        fig.tight_layout()
-        _show(fig)
+        canvas.show()
         return {"model": model, "train_rmse": train_rmse, "test_rmse": test_rmse}
 
     return Explorer(controls, draw, height="300px")

@@ -26,8 +26,15 @@ def _conda_env() -> dict:
     return yaml.safe_load((ROOT / "environment.yml").read_text())
 
 
+#: In environment.yml only: the Java that notebook 07's Spark runs on (no pip package).
+CONDA_ONLY = {"openjdk": "=17"}
+
+
 def test_environment_yml_and_pyproject_agree():
-    pip_deps = dict(_split(r) for r in _pyproject()["project"]["dependencies"])
+    """Binder gets the runtime packages plus the Spark extra (and Java), so notebook 07 runs whole."""
+    project = _pyproject()["project"]
+    pip_deps = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["spark"])
+    pip_deps.update(CONDA_ONLY)
     env = _conda_env()
     conda_deps = {}
     pip_section = []
@@ -38,7 +45,7 @@ def test_environment_yml_and_pyproject_agree():
         name, spec = _split(dep)
         if name not in {"python", "pip"}:
             conda_deps[name] = spec
-    assert conda_deps == pip_deps, "environment.yml and pyproject.toml [project] dependencies differ"
+    assert conda_deps == pip_deps, "environment.yml and pyproject.toml (dependencies + spark extra) differ"
     assert pip_section == ["-e ."], "environment.yml must install the project itself (pip: -e .)"
 
 
@@ -51,6 +58,7 @@ def test_binder_settings():
 def test_test_tools_stay_out_of_runtime_requirements():
     runtime = {_split(r)[0] for r in _pyproject()["project"]["dependencies"]}
     assert not runtime & TEST_ONLY
+    assert "pyspark" not in runtime, "pyspark is the optional `spark` extra"
     test_extra = {_split(r)[0] for r in _pyproject()["project"]["optional-dependencies"]["test"]}
     assert {"pytest", "nbval", "ruff"} <= test_extra
 

@@ -1067,3 +1067,66 @@ def test_notebook_solution_passes_its_checker(capsys, block, name, check):
     exec(block, namespace)
     out = run_check(capsys, getattr(mh, check), namespace[name])
     assert out.startswith("correct"), out
+
+
+def user_step_loops(X, Y, R, lambda_):
+    k = X.shape[1]
+    W, b = np.zeros((Y.shape[1], k)), np.zeros(Y.shape[1])
+    for j in range(Y.shape[1]):
+        rated = R[:, j] == 1
+        A = np.column_stack([X[rated], np.ones(rated.sum())])
+        theta = np.linalg.solve(A.T @ A + np.diag([lambda_] * k + [0.0]), A.T @ Y[rated, j])
+        W[j], b[j] = theta[:k], theta[k]
+    return W, b
+
+
+def _user_step_with(penalty_of, with_bias=True, rated_only=True):
+    def step(X, Y, R, lambda_):
+        k = X.shape[1]
+        W, b = np.zeros((Y.shape[1], k)), np.zeros(Y.shape[1])
+        for j in range(Y.shape[1]):
+            rows = R[:, j] == 1 if rated_only else np.ones(Y.shape[0], dtype=bool)
+            A = np.column_stack([X[rows], np.ones(rows.sum())]) if with_bias else X[rows]
+            theta = np.linalg.solve(
+                A.T @ A + np.diag(penalty_of(lambda_, k)[: A.shape[1]]), A.T @ np.nan_to_num(Y[rows, j])
+            )
+            W[j], b[j] = theta[:k], (theta[k] if with_bias else 0.0)
+        return W, b
+
+    return step
+
+
+def user_step_vectorized(X, Y, R, lambda_):
+    movies, users = np.nonzero(R == 1)
+    return mh.als_user_step(X, mh.Ratings(users, movies, Y[movies, users]), Y.shape[1], lambda_)
+
+
+def user_step_nan(X, Y, R, lambda_):
+    return np.full((Y.shape[1], X.shape[1]), np.nan), np.zeros(Y.shape[1])
+
+
+@pytest.mark.parametrize("fn", [user_step_loops, user_step_vectorized])
+def test_user_step_checker_accepts_correct_solutions(fn, capsys):
+    mh.check_user_step(fn)
+    assert capsys.readouterr().out.startswith("correct!")
+
+
+@pytest.mark.parametrize(
+    ("fn", "diagnosis"),
+    [
+        (_user_step_with(lambda lam, k: [lam] * (k + 1)), "b is regularized too"),
+        (_user_step_with(lambda lam, k: [0.0] * (k + 1)), "lambda_ missing from the diagonal"),
+        (_user_step_with(lambda lam, k: [lam / 2] * k + [0.0]), "the 1/2 cancels"),
+        (_user_step_with(lambda lam, k: [lam] * k, with_bias=False), "the bias is missing"),
+        (_user_step_with(lambda lam, k: [lam] * k + [0.0], rated_only=False), "unrated movies are included"),
+        (user_step_nan, "contains NaN"),
+        (lambda X, Y, R, lambda_: None, "did you forget `return W, b`"),
+        (lambda X, Y, R, lambda_: (np.zeros((2, 2)), np.zeros(2)), "not quite"),
+        (lambda X, Y, R, lambda_: (np.zeros(3), np.zeros(2)), "has shape"),
+        (lambda X, Y, R, lambda_: 1 / 0, "raised ZeroDivisionError"),
+    ],
+)
+def test_user_step_checker_names_the_mistake(fn, diagnosis, capsys):
+    mh.check_user_step(fn)
+    out = capsys.readouterr().out
+    assert diagnosis in out and not out.startswith("correct")

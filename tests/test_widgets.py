@@ -169,8 +169,10 @@ def test_explorer_figures_are_not_pyplot_figures(toy, monkeypatch, capsys):
     """Another kernel thread's end-of-message flush displays and closes every pyplot figure:
     explorers draw on figures that pyplot does not track."""
     managers = []
-    show = explorers._show
-    monkeypatch.setattr(explorers, "_show", lambda fig: (managers.append(fig.canvas.manager), show(fig)))
+    show = explorers._Canvas.show
+    monkeypatch.setattr(
+        explorers._Canvas, "show", lambda self: (managers.append(self.fig.canvas.manager), show(self))
+    )
     X, W, b = hand_params()
     mh.optimizer_explorer(X, W, b, toy.Y, toy.R, toy.movies, toy.users, movie=1)
     mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
