@@ -607,14 +607,11 @@ def descend(
     p = [q.copy() for q in validate.params(*p)]
     alpha = validate.alpha(alpha)
     epochs = validate.integer("epochs", epochs, 0, "number of gradient steps")
-    momentum = validate.number("momentum", momentum, low=0.0, meaning="momentum, below 1", example="0.9")
-    if momentum >= 1:
-        raise ValueError(
-            f"momentum must be below 1 (0.9 is common), got {momentum!r}: the steps would never shrink."
-        )
+    momentum = validate.momentum(momentum)
     if snapshot_every is not None:
         snapshot_every = validate.integer("snapshot_every", snapshot_every, 1, "epochs between snapshots")
     progress = validate.flag("progress", progress)
+    callback = validate.function("callback", callback, "(epoch, X, W, b) -> bool", 4, optional=True)
     steps = [alpha * s for s in _step_scales(scale, p)]
     v = [np.zeros_like(param) for param in p]
     history = [0.0] * (epochs + 1)
@@ -976,11 +973,7 @@ def split_ratings(
     users = validate.index_array("users", users, np.iinfo(np.int64).max, "user")
     if users.size == 0:
         raise ValueError("users is empty: split_ratings needs the user index of at least one rating.")
-    test_fraction = validate.number(
-        "test_fraction", test_fraction, low=0.0, strict=True, meaning="share held out"
-    )
-    if test_fraction >= 1:
-        raise ValueError(f"test_fraction must be below 1 (0.2 is common), got {test_fraction!r}.")
+    test_fraction = validate.fraction("test_fraction", test_fraction, "share held out")
     rng = validate.generator(rng)
     order = np.lexsort((rng.random(users.size), users))  # grouped by user, random within each
     counts = np.bincount(users)
@@ -1130,24 +1123,6 @@ class RatingsModel:
         return np.clip(y_hat, *self.rating_range)
 
 
-def _triplets_of(
-    name: str, data: Any, n_movies: int, n_users: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The checked (users, movies, ratings) arrays of a Ratings argument, not empty."""
-    if not isinstance(data, tuple) or len(data) != 3:
-        raise TypeError(
-            f"{name} must be a Ratings(users, movies, ratings) triplet of arrays, got {type(data).__name__}. "
-            "Build it with mh.Ratings(users, movies, ratings)."
-        )
-    try:
-        triplets = validate.triplets(*data, n_movies, n_users)
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"{name}: {err} (n_movies = {n_movies}, n_users = {n_users})") from None
-    if triplets[2].size == 0:
-        raise ValueError(f"{name} holds no ratings: pass at least one rating.")
-    return triplets
-
-
 def fit_ratings(
     data: Ratings,
     n_movies: int,
@@ -1221,13 +1196,14 @@ def fit_ratings(
     """
     n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
     n_users = validate.integer("n_users", n_users, 1, "number of users")
-    users, movies, ratings = _triplets_of("data", data, n_movies, n_users)
+    users, movies, ratings = validate.ratings_triplets("data", data, n_movies, n_users)
     lambda_ = validate.lambda_(lambda_)
     init_scale = validate.number(
         "init_scale", init_scale, low=0.0, strict=True, meaning="spread of the start"
     )
     scaled_steps = validate.flag("scaled_steps", scaled_steps)
     normalize = validate.flag("normalize", normalize)
+    callback = validate.function("callback", callback, "(epoch, model) -> bool", 2, optional=True)
     order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
     users, movies, ratings = users[order], movies[order], ratings[order]
     X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
@@ -1276,9 +1252,7 @@ def fit_ratings(
 
 
 def _model(model: Any) -> RatingsModel:
-    if not isinstance(model, RatingsModel):
-        raise TypeError(f"model must be a RatingsModel from mh.fit_ratings, got {type(model).__name__}.")
-    return model
+    return validate.instance("model", model, RatingsModel, "Train one with mh.fit_ratings.")
 
 
 def fold_in(
@@ -1421,10 +1395,8 @@ def similar_movies(
 # ======================================================================================
 
 
-def _as_ratings(name: str, data: Any, n_movies: int, n_users: int) -> Ratings:
-    if not isinstance(data, tuple) or len(data) != 3:
-        raise TypeError(f"{name} must be a Ratings(users, movies, ratings) triplet of arrays.")
-    return Ratings(*validate.triplets(*data, n_movies, n_users))
+def _as_ratings(name: str, data: Any, n_movies: Any, n_users: Any, sizes: str = "") -> Ratings:
+    return Ratings(*validate.ratings_triplets(name, data, n_movies, n_users, sizes))
 
 
 class SettingResult(NamedTuple):
@@ -1491,15 +1463,13 @@ class Selection:
         -------
         RatingsModel
         """
-        key = (self.lambda_, self.k) if setting is None else setting
-        if not isinstance(key, tuple) or key not in self.results or self.results[key].epochs == 0:
-            usable = [s for s, result in self.results.items() if result.epochs]
-            raise ValueError(
-                f"setting must be a (lambda_, k) of the grid with trained epochs, one of {usable}."
-            )
-        lambda_, k = key
+        trained = [key for key, result in self.results.items() if result.epochs]
+        setting = (self.lambda_, self.k) if setting is None else setting
+        lambda_, k = validate.grid_key("setting", setting, trained, "the grid with trained epochs")
+        data = _as_ratings("data", data, n_movies, n_users)
         epochs, rng = self.results[lambda_, k].epochs, np.random.default_rng(self.seed)
-        return self.fit(data, n_movies, n_users, k, self.alpha, lambda_, epochs, rng, **self.fit_options)
+        model = self.fit(data, n_movies, n_users, k, self.alpha, lambda_, epochs, rng, **self.fit_options)
+        return validate.instance("the result of fit", model, RatingsModel, "fit must return its model.")
 
 
 def select_settings(
@@ -1537,16 +1507,17 @@ def select_settings(
     rng : np.random.Generator
         For the validation split and the start shared by every run.
     lambdas, ks : tuple
-        The grid.
+        The grid: distinct lambdas >= 0, distinct ks from 1 to min(n_movies, n_users).
     alpha, max_epochs, every, patience, tol : float, int, int, int, float
-        Learning rate, most epochs of a run, and early stopping as above.
+        Learning rate, most epochs of a run (up to 100,000), and early stopping as above.
     validation_fraction : float, default 0.2
     fit : callable, default fit_ratings
         Any ``fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=...,
         **fit_options)`` that calls ``callback(epoch, model)`` after every epoch and stops
         when it returns True.
     fit_options : dict, optional
-        For ``fit``; default ``momentum=0.9, init_scale=0.5, shrink=3.0`` (05_movielens).
+        Keyword options of ``fit``; default ``momentum=0.9, init_scale=0.5, shrink=3.0``
+        (05_movielens).
     progress : bool, default False
         A line per run on stderr (a selection takes seconds; off in the notebooks).
 
@@ -1554,33 +1525,16 @@ def select_settings(
     -------
     Selection
     """
-    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
-    n_users = validate.integer("n_users", n_users, 1, "number of users")
     data, rng = _as_ratings("data", data, n_movies, n_users), validate.generator(rng)
-    for name, grid in (("lambdas", lambdas), ("ks", ks)):
-        if not isinstance(grid, (tuple, list)):
-            raise TypeError(
-                f"{name} must be a tuple of values, e.g. lambdas=(3.0, 10.0), ks=(2, 10); got {grid!r}."
-            )
-    lambdas = tuple(validate.lambda_(lam) for lam in lambdas)
-    ks = tuple(validate.integer("k", k, 1, "number of latent features") for k in ks)
-    max_epochs = validate.integer("max_epochs", max_epochs, 1, "most epochs of a run")
-    every = validate.integer("every", every, 1, "epochs between validation checks", max_epochs)
-    patience = validate.integer("patience", patience, 1, "checks without improvement before stopping")
-    tol = validate.number("tol", tol, low=0.0, meaning="smallest improvement, in stars", example="5e-4")
-    if not lambdas or not ks:
-        raise ValueError(
-            "lambdas and ks must each hold at least one value, e.g. lambdas=(3.0, 10.0), ks=(2, 10)."
-        )
-    share = validate.number(
-        "validation_fraction", validation_fraction, low=0.0, strict=True, meaning="share held out"
-    )
-    if share >= 1:
-        raise ValueError(f"validation_fraction must be below 1 (0.2 is common), got {validation_fraction!r}.")
+    lambdas, ks = validate.lambda_grid("lambdas", lambdas), validate.k_grid("ks", ks, min(n_movies, n_users))
+    alpha, progress = validate.alpha(alpha), validate.flag("progress", progress)
+    max_epochs, every, patience, tol = validate.early_stopping(max_epochs, every, patience, tol)
+    share = validate.fraction("validation_fraction", validation_fraction, "share of each user held out")
+    options = dict(momentum=0.9, init_scale=0.5, shrink=3.0) if fit_options is None else fit_options
+    fit, options = validate.fit_function(fit, options)
     train, val = (data.take(part) for part in split_ratings(data.users, share, rng))
     if val.ratings.size == 0:
         raise ValueError("the validation part is empty: raise validation_fraction, or pass more ratings.")
-    options = dict(momentum=0.9, init_scale=0.5, shrink=3.0) if fit_options is None else dict(fit_options)
     seed, results, start = int(rng.integers(2**32)), {}, time.perf_counter()
 
     def run(lambda_: float, k: int) -> None:
@@ -1595,7 +1549,8 @@ def select_settings(
             return epoch - best[1] >= patience * every  # early stop: `patience` checks without one
 
         run_rng = np.random.default_rng(seed)  # the same start for every setting
-        fit(train, n_movies, n_users, k, alpha, lambda_, max_epochs, run_rng, callback=check, **options)
+        callback = validate.epoch_callback(check, RatingsModel)  # refuses a fit that calls it wrongly
+        fit(train, n_movies, n_users, k, alpha, lambda_, max_epochs, run_rng, callback=callback, **options)
         results[lambda_, k] = SettingResult(best[1], best[0], np.reshape(curve, (-1, 2)))
         line = f"lambda_ = {lambda_:g}, k = {k}: validation RMSE {best[0]:.4f} after {best[1]} epochs"
         if progress:
@@ -1642,15 +1597,10 @@ def top_n(scores: np.ndarray, train: Ratings, n: int = 10) -> np.ndarray:
     np.ndarray of int, shape (n_users, n)
         Row j: user j's list, best first.
     """
-    scores = validate.float_array("scores", scores, "(n_movies, n_users)")
-    if scores.ndim != 2 or not np.all(np.isfinite(scores)):
-        raise ValueError(f"scores must be a finite (n_movies, n_users) array, got shape {scores.shape}.")
+    scores = validate.matrix("scores", scores, "(n_movies, n_users)", "Pass one column per user.")
     n_movies, n_users = scores.shape
-    train = _as_ratings("train", train, n_movies, n_users)
-    fewest = n_movies - np.bincount(train.users, minlength=n_users).max(initial=0)  # unrated movies
-    n = validate.integer(
-        "n", n, 1, "length of each list, at most the fewest unrated movies of a user", fewest
-    )
+    train = _as_ratings("train", train, n_movies, n_users, "the shape of scores")
+    n = validate.list_length(n, train.users, train.movies, n_movies, n_users)
     S = scores.T.copy()  # (n_users, n_movies): one row per user
     S[train.users, train.movies] = -np.inf  # rated in training: never recommended
     nth = -np.partition(-S, n - 1, axis=1)[:, n - 1]  # each user's n-th best score
@@ -1711,22 +1661,21 @@ def top_n_scores(top: np.ndarray, test: Ratings, n_movies: int, min_rating: floa
     Parameters
     ----------
     top : np.ndarray of int, shape (n_users, n)
-        Every user's list, best first (:func:`top_n`).
+        Every user's list of distinct movies, best first (:func:`top_n`).
     test : Ratings
         Held-out ratings.
     n_movies : int
     min_rating : float, default 4.0
+        Stars from which a held-out movie is liked; at most the highest rating in ``test``.
 
     Returns
     -------
     TopNScores
     """
-    top = np.asarray(top)
-    if top.ndim != 2 or top.shape[1] == 0:
-        raise ValueError(f"top must be an (n_users, n) array of movie indices, got shape {top.shape}.")
-    (n_users, n), _ = top.shape, validate.index_array("top", top.ravel(), n_movies, "movie")
-    test = _as_ratings("test", test, n_movies, n_users)
-    min_rating = validate.number("min_rating", min_rating, low=-math.inf, meaning="stars of a liked movie")
+    top = validate.top_lists(top, n_movies)
+    n_users, n = top.shape
+    test = _as_ratings("test", test, n_movies, n_users, "the rows of top")
+    min_rating = validate.liked_threshold(min_rating, test.ratings)
     liked = test.ratings >= min_rating
     relevant = test.users[liked] * n_movies + test.movies[liked]  # each (user, movie) pair as one number
     hits = np.isin(np.arange(n_users)[:, None] * n_movies + top, relevant)  # (n_users, n)
@@ -1746,6 +1695,7 @@ def coverage(top: np.ndarray, n_movies: int) -> float:
     Parameters
     ----------
     top : np.ndarray of int, shape (n_users, n)
+        Every user's list of distinct movies (:func:`top_n`).
     n_movies : int
 
     Returns
@@ -1753,8 +1703,7 @@ def coverage(top: np.ndarray, n_movies: int) -> float:
     float
         From 0 to 1.
     """
-    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
-    return np.unique(validate.index_array("top", np.ravel(top), n_movies, "movie")).size / n_movies
+    return np.unique(validate.top_lists(top, n_movies)).size / n_movies
 
 
 # ======================================================================================

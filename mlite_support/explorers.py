@@ -571,16 +571,18 @@ def movielens_explorer(
     n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
     n_users = validate.integer("n_users", n_users, 1, "number of users")
     for name, data in (("train", train), ("test", test)):
-        mh._triplets_of(name, data, n_movies, n_users)
+        validate.ratings_triplets(name, data, n_movies, n_users)
     seed = int(validate.generator(rng).integers(2**32))
-    lambdas = _slider_values(
-        "lambdas", lambdas, lambda n, v: validate.number(n, v, low=0.0, meaning="a lambda", example="1.0")
-    )
-    ks = _slider_values("ks", ks, lambda n, v: validate.integer(n, v, 1, "number of latent features"))
+    lambdas, ks = validate.lambda_grid("lambdas", lambdas), validate.k_grid("ks", ks)
     runs = {} if runs is None else _runs(runs, n_movies, n_users)
     alpha = validate.alpha(alpha)
     epochs = validate.integer("epochs", epochs, 1, "number of gradient steps", 100_000)
     shrink = validate.number("shrink", shrink, low=0.0, meaning="weight of the global mean", example="3.0")
+    momentum = validate.momentum(momentum)
+    init_scale = validate.number(
+        "init_scale", init_scale, low=0.0, strict=True, meaning="spread of the start"
+    )
+    held_out = validate.held_out_name(held_out)
     if baselines is not None:
         _check_baselines(baselines)
     controls = {
@@ -624,33 +626,23 @@ def movielens_explorer(
     return Explorer(controls, draw, height="300px")
 
 
-def _slider_values(name: str, values: Any, check: Callable[[str, Any], Any]) -> list[Any]:
-    """The values a slider offers: a non-empty list of distinct, checked numbers."""
-    if (
-        isinstance(values, (str, bytes))
-        or not isinstance(values, (list, tuple, np.ndarray))
-        or not len(values)
-    ):
-        raise TypeError(
-            f"{name} must be a non-empty list of the values the slider offers, got {values!r:.60}."
-        )
-    checked = [check(f"{name}[{i}]", v) for i, v in enumerate(values)]
-    if len(set(checked)) != len(checked):
-        raise ValueError(f"{name} lists a value twice: {values!r}. Give each slider value once.")
-    return checked
-
-
-def _runs(runs: Any, n_movies: int, n_users: int) -> dict[tuple[float, int], mh.RatingsModel]:
+def _runs(
+    runs: Any, n_movies: int | None = None, n_users: int | None = None
+) -> dict[tuple[float, int], mh.RatingsModel]:
+    """Trained models by (lambda_, k), all of one size: the given one, or else the first model's."""
     if not isinstance(runs, dict):
         raise TypeError(f"runs must be a dict of (lambda_, k) -> RatingsModel, got {type(runs).__name__}.")
     for key, model in runs.items():
         if not isinstance(model, mh.RatingsModel) or not (isinstance(key, tuple) and len(key) == 2):
             raise TypeError(f"runs[{key!r}] must be a RatingsModel stored under (lambda_, k).")
+        validate.number(f"lambda_ of runs key {key!r}", key[0], low=0.0, meaning="regularization strength")
+        validate.integer(f"k of runs key {key!r}", key[1], 1, "number of latent features")
+        n_movies, n_users = (model.X.shape[0], model.W.shape[0]) if n_movies is None else (n_movies, n_users)
         if model.X.shape != (n_movies, key[1]) or model.W.shape[0] != n_users:
             raise ValueError(
                 f"runs[{key!r}] has X {model.X.shape} and W {model.W.shape}, which do not fit n_movies = "
-                f"{n_movies}, n_users = {n_users} and k = {key[1]}: it was trained on other data. Pass "
-                "runs={} or the runs trained on these ratings."
+                f"{n_movies}, n_users = {n_users} and k = {key[1]}: it was trained on other data or stored "
+                "under another k. Pass only models trained on these ratings, each under its own (lambda_, k)."
             )
     return runs
 
@@ -775,19 +767,21 @@ def top_n_explorer(
         Controls ``user``, ``lambda_`` and ``k``; ``state`` holds ``user``, ``setting`` and
         ``lists`` (movie indices by list name) and ``hits`` (hits per list name).
     """
-    if not runs:
+    if isinstance(runs, dict) and not runs:
         raise ValueError("runs is empty: pass at least one trained model, by (lambda_, k).")
+    runs = _runs(runs)
     lambdas, ks = sorted({key[0] for key in runs}), sorted({key[1] for key in runs})
     missing = [(lam, k) for lam in lambdas for k in ks if (lam, k) not in runs]
     if missing:
-        raise ValueError(f"runs must hold every (lambda_, k) of its grid; missing {missing}.")
+        raise ValueError(f"runs must hold every (lambda_, k) of its grid; missing {missing}. Train them too.")
     n_movies, n_users = next(iter(runs.values())).X.shape[0], next(iter(runs.values())).W.shape[0]
-    if len(titles) != n_movies:
-        raise ValueError(f"titles has {len(titles)} entries but the models have {n_movies} movies.")
+    titles = validate.names("titles", titles, n_movies, "movie")
+    train = mh.Ratings(*validate.ratings_triplets("train", train, n_movies, n_users, "the models' sizes"))
+    test = mh.Ratings(*validate.ratings_triplets("test", test, n_movies, n_users, "the models' sizes"))
     user = validate.integer("user", user, 0, "user index", n_users - 1)
-    setting = next(iter(runs)) if setting is None else setting
-    if setting not in runs:
-        raise ValueError(f"setting {setting!r} is not in runs: pick one of {sorted(runs)}.")
+    setting = validate.grid_key("setting", next(iter(runs)) if setting is None else setting, runs, "runs")
+    n = validate.list_length(n, train.users, train.movies, n_movies, n_users)
+    min_rating = validate.liked_threshold(min_rating, test.ratings)
     cache: dict[Any, tuple[np.ndarray, mh.TopNScores]] = {}
 
     def lists_of(key: Any) -> tuple[np.ndarray, mh.TopNScores]:

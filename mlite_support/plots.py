@@ -462,10 +462,7 @@ def plot_training_summary(
     from mlite_helpers import TrainResult
 
     ax_cost, ax_pred = validate.axes("axes", axes, 2)
-    if not isinstance(result, TrainResult):
-        raise TypeError(
-            f"result must be the TrainResult of mh.gradient_descent, got {type(result).__name__}."
-        )
+    validate.instance("result", result, TrainResult, "Pass what mh.gradient_descent returned.")
     Y, R = validate.ratings(Y, R, (result.X.shape[0], result.W.shape[0]))
     movies = validate.names("movies", movies, Y.shape[0], "movie")
     users = validate.names("users", users, Y.shape[1], "user")
@@ -580,7 +577,7 @@ def plot_rmse_bars(
         for name, value in (baselines or {}).items()
     }
     title = validate.text("title", title, "the panel's title")
-    held_out = validate.text("held_out", held_out, "the name of the held-out part")
+    held_out = validate.held_out_name(held_out)
     ax.barh([held_out, "train"], [test_rmse, train_rmse], color=[PALETTE["test"], PALETTE["train"]])
     for name, value in baselines.items():
         ax.axvline(value, color=PALETTE["neutral"], ls="--", lw=1)
@@ -639,6 +636,15 @@ def plot_validation_curves(ax: Axes, selection: Selection) -> Axes:
     matplotlib.axes.Axes
         The same ``ax``.
     """
+    from mlite_helpers import Selection
+
+    ax = validate.axes("ax", ax)
+    validate.instance("selection", selection, Selection, "Pass what mh.select_settings returned.")
+    if not isinstance(selection.results, dict) or not any(r.epochs for r in selection.results.values()):
+        raise ValueError(
+            "selection holds no trained setting (its results are empty): pass what mh.select_settings "
+            "returned."
+        )
     lambdas = sorted({lambda_ for lambda_, _ in selection.results})
     ks = sorted({k for _, k in selection.results})
     colors = [PALETTE[c] for c in ("train", "test", "action", "romance", "highlight", "neutral")]
@@ -670,17 +676,15 @@ def plot_top_n_bars(ax: Axes, table: dict[str, dict[str, float]]) -> Axes:
     ax : matplotlib.axes.Axes
     table : dict of str to dict of str to float
         ``table[ranking][metric]``, e.g. ``{"popularity": {"P@10": 0.12, ...}, ...}``; every
-        ranking must have the same metrics.
+        ranking must have the same metrics, each value a mean from 0 to 1.
 
     Returns
     -------
     matplotlib.axes.Axes
         The same ``ax``.
     """
-    names = list(table)
-    metrics = list(table[names[0]]) if names else []
-    if any(list(row) != metrics for row in table.values()):
-        raise ValueError("every ranking in table must list the same metrics, in the same order.")
+    ax = validate.axes("ax", ax)
+    names, metrics = _metric_table(table)
     colors = [PALETTE[c] for c in ("train", "action", "highlight", "neutral", "romance", "test")]
     width = 0.8 / max(len(names), 1)
     for n, name in enumerate(names):
@@ -692,8 +696,52 @@ def plot_top_n_bars(ax: Axes, table: dict[str, dict[str, float]]) -> Axes:
     return ax
 
 
+def _metric_table(table: object) -> tuple[list[str], list[str]]:
+    """The rankings and the metrics of :func:`plot_top_n_bars`' table, every value checked."""
+    example = "{'popularity': {'P@10': 0.12, 'NDCG@10': 0.15}}"
+    if not isinstance(table, dict) or not table:
+        raise TypeError(f"table must be a non-empty dict of ranking -> {{metric: value}}, e.g. {example}.")
+    names = [validate.text("table key", name, "the name of a ranking") for name in table]
+    if not all(isinstance(row, dict) and row for row in table.values()):
+        raise TypeError(
+            f"table must map each ranking to a non-empty dict of metric -> value, e.g. {example}."
+        )
+    metrics = [validate.text("table metric", metric, "the name of a metric") for metric in table[names[0]]]
+    if any(list(row) != metrics for row in table.values()):
+        raise ValueError("every ranking in table must list the same metrics, in the same order.")
+    for name, row in table.items():
+        for metric, value in row.items():
+            validate.number(
+                f"table[{name!r}][{metric!r}]",
+                value,
+                low=0.0,
+                high=1.0,
+                meaning="a mean from 0 to 1",
+                example="0.12",
+            )
+    return names, metrics
+
+
 def _cell(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _lists(lists: object, n_movies: int, of: str) -> dict[str, np.ndarray]:
+    """The named top lists of :func:`top_n_table`: movie indices, all of one length."""
+    if not isinstance(lists, dict) or not lists:
+        raise TypeError(
+            f"lists must be a non-empty dict of name -> movie indices, e.g. {{'model': top[j]}}; got "
+            f"{lists!r:.60}."
+        )
+    checked = {
+        validate.text("lists key", name, "the name of a list"): validate.index_array(
+            f"lists[{name!r}]", movies, n_movies, "movie", of
+        )
+        for name, movies in lists.items()
+    }
+    if len({v.size for v in checked.values()}) != 1 or not next(iter(checked.values())).size:
+        raise ValueError("lists must all have the same length, at least one movie (e.g. 10 movies each).")
+    return checked
 
 
 def top_n_table(
@@ -719,19 +767,21 @@ def top_n_table(
     titles : sequence of str, length n_movies
     min_rating : float, default 4.0
     width : int, default 36
-        Characters per column.
+        Characters per column, 8 to 200.
 
     Returns
     -------
     str
         The table, one line per rank.
     """
-    held_out = validate.index_array("held_out", held_out, len(titles), "movie")
+    titles = validate.names("titles", titles, None, "movie")
+    of = f"len(titles) = {len(titles)}"
+    held_out = validate.index_array("held_out", held_out, len(titles), "movie", of)
     stars = validate.vector("stars", stars, held_out.size, "ratings of the held-out movies")
-    rows = {len(v) for v in lists.values()}
-    if len(rows) != 1:
-        raise ValueError("lists must all have the same length (e.g. 10 movies each).")
-    (n,) = rows
+    lists = _lists(lists, len(titles), of)
+    min_rating = validate.liked_threshold(min_rating, None)
+    width = validate.integer("width", width, 8, "characters per column", 200)
+    n = len(next(iter(lists.values())))
     liked = set(held_out[stars >= min_rating].tolist())
     order = np.argsort(-stars, kind="stable")
     first = [f"{stars[i]:.1f} {titles[held_out[i]]}" for i in order[:n]]

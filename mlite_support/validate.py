@@ -8,9 +8,11 @@ silent NaN, clamp or wrap-around.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,21 +25,35 @@ __all__ = [
     "color",
     "colors",
     "counts",
+    "early_stopping",
+    "epoch_callback",
+    "fit_function",
     "flag",
     "float_array",
+    "fraction",
     "function",
     "generator",
+    "grid_key",
+    "held_out_name",
     "index_array",
+    "instance",
     "integer",
+    "k_grid",
     "lambda_",
+    "lambda_grid",
+    "liked_threshold",
+    "list_length",
     "matrix",
+    "momentum",
     "names",
     "number",
     "params",
     "path",
     "ratings",
+    "ratings_triplets",
     "text",
     "top_list",
+    "top_lists",
     "triplets",
     "vector",
 ]
@@ -150,7 +166,7 @@ def params(X: Any, W: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return X, W, b
 
 
-def matrix(name: str, value: Any, expected: str) -> np.ndarray:
+def matrix(name: str, value: Any, expected: str, fix: str = "") -> np.ndarray:
     """A finite 2-D float array (such as the features X alone).
 
     Parameters
@@ -159,13 +175,15 @@ def matrix(name: str, value: Any, expected: str) -> np.ndarray:
     value : array_like
     expected : str
         Its shape in words, e.g. ``"(n_movies, k)"``.
+    fix : str, optional
+        What to do when it is not 2-D; default: reshape one row.
 
     Returns
     -------
     np.ndarray, 2-D
     """
     array = float_array(name, value, expected)
-    _ndim(name, array, 2, expected, f"For one row use {name}.reshape(1, -1).")
+    _ndim(name, array, 2, expected, fix or f"For one row use {name}.reshape(1, -1).")
     if 0 in array.shape:
         raise ValueError(f"{name} is empty (shape {array.shape}); it needs at least one row and column.")
     _finite(name, array, f"Every entry of {name} must be a number.")
@@ -295,6 +313,45 @@ def alpha(value: Any) -> float:
     return number("alpha", value, low=0.0, strict=True, meaning="the learning rate", example="0.01")
 
 
+def momentum(value: Any) -> float:
+    """Heavy-ball momentum: a number in [0, 1).
+
+    Parameters
+    ----------
+    value : Any
+
+    Returns
+    -------
+    float
+    """
+    value = number("momentum", value, low=0.0, meaning="momentum, below 1", example="0.9")
+    if value >= 1:
+        raise ValueError(
+            f"momentum must be below 1 (0.9 is common), got {value!r}: the steps would never shrink."
+        )
+    return value
+
+
+def fraction(name: str, value: Any, meaning: str) -> float:
+    """A share strictly between 0 and 1 (such as the part of the ratings held out).
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    meaning : str
+        What the share is, for the message.
+
+    Returns
+    -------
+    float
+    """
+    share = number(name, value, low=0.0, strict=True, meaning=meaning, example="0.2")
+    if share >= 1:
+        raise ValueError(f"{name} must be below 1 (0.2 is common), got {value!r}.")
+    return share
+
+
 def integer(name: str, value: Any, minimum: int, meaning: str, maximum: int | None = None) -> int:
     """An integer in ``minimum..maximum`` (bool refused).
 
@@ -338,7 +395,7 @@ def generator(rng: Any) -> np.random.Generator:
     return rng
 
 
-def index_array(name: str, value: Any, limit: int, what: str) -> np.ndarray:
+def index_array(name: str, value: Any, limit: int, what: str, of: str = "") -> np.ndarray:
     """A 1-D array of integer indices in ``0..limit - 1`` (negative indices refused).
 
     Parameters
@@ -349,6 +406,8 @@ def index_array(name: str, value: Any, limit: int, what: str) -> np.ndarray:
         Number of rows the indices point into.
     what : str
         What the rows are ("movies", "users"), for the message.
+    of : str, optional
+        Where ``limit`` comes from, for the message (e.g. ``"n_movies = 5"``).
 
     Returns
     -------
@@ -368,7 +427,8 @@ def index_array(name: str, value: Any, limit: int, what: str) -> np.ndarray:
     array = array.astype(np.int64, copy=False)
     if array.size and (array.min() < 0 or array.max() >= limit):
         raise ValueError(
-            f"{name} must hold {what} indices from 0 to {limit - 1}; found {array.min()}..{array.max()}. "
+            f"{name} must hold {what} indices from 0 to {limit - 1}{f' ({of})' if of else ''}; found "
+            f"{array.min()}..{array.max()}. "
             "Indices are 0-based rows (negative indices are not allowed)."
         )
     return array
@@ -401,6 +461,45 @@ def triplets(
         )
     _finite("ratings", ratings, "Every listed rating must be a number; drop the missing ones.")
     return users, movies, ratings
+
+
+def ratings_triplets(
+    name: str, data: Any, n_movies: Any, n_users: Any, sizes: str = ""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The checked arrays of a ``Ratings(users, movies, ratings)`` argument: not empty, indices in range.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name ("data", "train", "test").
+    data : Ratings
+        Any (users, movies, ratings) triplet of arrays.
+    n_movies, n_users : int
+        Number of movies and of users the indices point into (checked too).
+    sizes : str, optional
+        Where ``n_movies`` and ``n_users`` come from when the caller did not pass them, for
+        the message (e.g. ``"the shape of scores"``).
+
+    Returns
+    -------
+    users, movies : np.ndarray of int, shape (n_ratings,)
+    ratings : np.ndarray of float, shape (n_ratings,)
+    """
+    n_movies = integer("n_movies", n_movies, 1, "number of movies")
+    n_users = integer("n_users", n_users, 1, "number of users")
+    if not isinstance(data, tuple) or len(data) != 3:
+        raise TypeError(
+            f"{name} must be a Ratings(users, movies, ratings) triplet of arrays, got {type(data).__name__}. "
+            "Build it with mh.Ratings(users, movies, ratings)."
+        )
+    try:
+        found = triplets(*data, n_movies, n_users)
+    except (TypeError, ValueError) as err:
+        where = f", from {sizes}" if sizes else ""
+        raise type(err)(f"{name}: {err} (n_movies = {n_movies}, n_users = {n_users}{where})") from None
+    if found[2].size == 0:
+        raise ValueError(f"{name} holds no ratings: pass at least one rating.")
+    return found
 
 
 def vector(name: str, value: Any, n: int, meaning: str) -> np.ndarray:
@@ -534,7 +633,7 @@ def path(name: str, value: Any, meaning: str) -> Path:
         raise TypeError(f"{name} ({meaning}) must be a text path, got {value!r}.") from None
 
 
-def function(name: str, value: Any, usage: str) -> Any:
+def function(name: str, value: Any, usage: str, n_args: int | None = None, *, optional: bool = False) -> Any:
     """A callable; anything else gets a TypeError that shows how to pass one.
 
     Parameters
@@ -543,28 +642,47 @@ def function(name: str, value: Any, usage: str) -> Any:
     value : Any
     usage : str
         How the function is called, e.g. ``"fn(X, W, b, Y, R, lambda_) -> J"``.
+    n_args : int, optional
+        How many positional arguments it is called with; a function that cannot take them
+        is refused here rather than failing at its first call.
+    optional : bool, default False
+        Whether None (no function) is allowed.
 
     Returns
     -------
-    callable
+    callable or None
     """
+    if value is None and optional:
+        return None
     if not callable(value):
         raise TypeError(
             f"{name} must be a function {usage}, got {type(value).__name__} {value!r:.60}. Pass the "
             "function itself (its name without parentheses), not the result of calling it."
         )
+    try:
+        signature = inspect.signature(value) if n_args is not None else None
+    except (TypeError, ValueError):  # a builtin without a signature: nothing to check
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(*range(n_args))
+        except TypeError as err:
+            raise TypeError(
+                f"{name} is called as {usage}, with {n_args} arguments, but it cannot take them ({err}). "
+                "Define it with those parameters."
+            ) from None
     return value
 
 
-def names(name: str, value: Any, n: int, what: str) -> list[str]:
+def names(name: str, value: Any, n: int | None, what: str) -> list[str]:
     """A sequence of ``n`` strings (titles, user names, labels).
 
     Parameters
     ----------
     name : str
     value : Any
-    n : int
-        Required length.
+    n : int or None
+        Required length; None allows any length but 0.
     what : str
         What each string names, for the message.
 
@@ -573,8 +691,11 @@ def names(name: str, value: Any, n: int, what: str) -> list[str]:
     list of str
     """
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
-        raise TypeError(f"{name} must be a list of {n} {what} names (strings), got {value!r:.60}.")
+        raise TypeError(f"{name} must be a list of {n or 'the'} {what} names (strings), got {value!r:.60}.")
     items = list(value)
+    if n is None and not items:
+        raise ValueError(f"{name} is empty: give one name per {what}.")
+    n = len(items) if n is None else n
     if len(items) != n:
         raise ValueError(
             f"{name} has {len(items)} entries but there are {n} {what}s: give one name per {what}."
@@ -659,3 +780,323 @@ def axes(name: str, value: Any, n: int = 1) -> Any:
             f"Create them with fig, {name} = plt.subplots(1, {n})."
         )
     return items
+
+
+def held_out_name(held_out: Any) -> str:
+    """The label of the held-out bar: a non-empty name other than "train" (the other bar's).
+
+    Parameters
+    ----------
+    held_out : str
+
+    Returns
+    -------
+    str
+    """
+    label = text("held_out", held_out, "the name of the held-out part")
+    if not label.strip() or label.strip() == "train":
+        raise ValueError(
+            f"held_out must name the held-out part, such as 'test' or 'validation', got {held_out!r}: the "
+            "other bar is 'train'."
+        )
+    return label
+
+
+def instance(name: str, value: Any, kind: type, fix: str) -> Any:
+    """``value`` if it is a ``kind`` (a model, a training result, a selection), else a TypeError.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    kind : type
+    fix : str
+        Where a right one comes from, e.g. ``"Train one with mh.fit_ratings."``.
+
+    Returns
+    -------
+    The same ``value``.
+    """
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be a {kind.__name__}, got {type(value).__name__}. {fix}")
+    return value
+
+
+# -- 06_choosing_and_judging: grids of settings, top lists ------------------------------------
+
+
+def _grid(name: str, value: Any, check: Callable[[str, Any], Any], example: str) -> tuple[Any, ...]:
+    """A non-empty sequence of distinct values to try, each passed through ``check(name[i], v)``."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise TypeError(
+            f"{name} must be a list or tuple of the values to try, e.g. {name}={example}; got {value!r:.60}."
+        )
+    if not len(value):
+        raise ValueError(f"{name} is empty: give at least one value to try, e.g. {name}={example}.")
+    checked = tuple(check(f"{name}[{i}]", v) for i, v in enumerate(value))
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"{name} lists a value twice: {tuple(value)!r}. Give each value once.")
+    return checked
+
+
+def lambda_grid(name: str, value: Any) -> tuple[float, ...]:
+    """Regularization strengths to try (a grid, or a slider's values): distinct numbers >= 0.
+
+    Parameters
+    ----------
+    name : str
+    value : sequence of float
+
+    Returns
+    -------
+    tuple of float
+    """
+
+    def check(item: str, v: Any) -> float:
+        return number(item, v, low=0.0, meaning="a regularization strength", example="1.0")
+
+    return _grid(name, value, check, "(3.0, 10.0)")
+
+
+def k_grid(name: str, value: Any, largest: int | None = None) -> tuple[int, ...]:
+    """Numbers of latent features to try: distinct integers from 1 (to ``largest``).
+
+    Parameters
+    ----------
+    name : str
+    value : sequence of int
+    largest : int, optional
+        ``min(n_movies, n_users)``: the predictions X W^T have at most that rank, so more
+        features add nothing.
+
+    Returns
+    -------
+    tuple of int
+    """
+    meaning = "number of latent features" + (", at most min(n_movies, n_users)" if largest else "")
+    return _grid(name, value, lambda item, v: integer(item, v, 1, meaning, largest), "(2, 10)")
+
+
+def early_stopping(max_epochs: Any, every: Any, patience: Any, tol: Any) -> tuple[int, int, int, float]:
+    """The early-stopping settings of a grid search (see mh.select_settings).
+
+    Parameters
+    ----------
+    max_epochs : int
+        Most epochs of a run, 1 to 100,000.
+    every : int
+        Epochs between validation checks, 1 to ``max_epochs``.
+    patience : int
+        Checks without improvement before a run stops, >= 1.
+    tol : float
+        Smallest improvement that counts, in stars, >= 0.
+
+    Returns
+    -------
+    max_epochs, every, patience : int
+    tol : float
+    """
+    max_epochs = integer("max_epochs", max_epochs, 1, "most epochs of a run", 100_000)
+    return (
+        max_epochs,
+        integer("every", every, 1, "epochs between validation checks, at most max_epochs", max_epochs),
+        integer("patience", patience, 1, "checks without improvement before stopping"),
+        number("tol", tol, low=0.0, meaning="smallest improvement, in stars", example="5e-4"),
+    )
+
+
+def fit_function(fit: Any, options: Any) -> tuple[Callable[..., Any], dict[str, Any]]:
+    """A training function and its options, checked by calling neither.
+
+    Parameters
+    ----------
+    fit : callable
+        ``fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=..., **options)``.
+    options : dict of str to Any
+        Its keyword options.
+
+    Returns
+    -------
+    fit : callable
+    options : dict
+    """
+    usage = "fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=..., **fit_options)"
+    fit = function("fit", fit, f"such as mh.fit_ratings, called as {usage}")
+    if not isinstance(options, dict) or not all(isinstance(key, str) for key in options):
+        raise TypeError(
+            f"fit_options must be a dict of option names (strings) to values, e.g. {{'momentum': 0.9}}; "
+            f"got {options!r:.60}."
+        )
+    taken = [name for name in ("k", "alpha", "lambda_", "epochs", "rng", "callback") if name in options]
+    if taken:
+        raise TypeError(
+            f"fit_options must not set {', '.join(taken)}: select_settings passes them to fit itself. Use "
+            "its arguments lambdas, ks, alpha, max_epochs and rng instead."
+        )
+    try:
+        signature = inspect.signature(fit)
+    except (TypeError, ValueError):  # a builtin without a signature: nothing to check
+        return fit, dict(options)
+    try:
+        signature.bind(*range(8), callback=None, **options)
+    except TypeError as err:
+        if any(f"'{key}'" in str(err) for key in options):
+            raise TypeError(
+                f"fit_options {options!r:.80} do not fit {usage} ({err}). Pass only keyword options fit "
+                "takes besides its eight arguments and callback (see help(fit))."
+            ) from None
+        raise TypeError(f"fit cannot be called as {usage} ({err}). Give it these parameters.") from None
+    return fit, dict(options)
+
+
+def grid_key(name: str, value: Any, keys: Iterable[tuple[float, int]], where: str) -> tuple[float, int]:
+    """The ``(lambda_, k)`` among ``keys`` equal to ``value``; else a ValueError listing them.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    keys : iterable of (float, int)
+        The settings to choose from.
+    where : str
+        What they are, for the message ("runs", "the grid with trained epochs").
+
+    Returns
+    -------
+    tuple (float, int)
+        The key itself (so ``(10, 2)`` gives ``(10.0, 2)``).
+    """
+    keys = list(keys)
+    pair = isinstance(value, tuple) and len(value) == 2
+    if pair and all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in value):
+        for key in keys:
+            if key == value:
+                return key
+    raise ValueError(
+        f"{name} must be a (lambda_, k) of {where}, one of {keys}; got {value!r:.60}. Pick one of them."
+    )
+
+
+def top_lists(top: Any, n_movies: Any) -> np.ndarray:
+    """Every user's top list: an (n_users, n) array of movie indices, distinct within a row.
+
+    Parameters
+    ----------
+    top : array_like of int, shape (n_users, n)
+    n_movies : int
+
+    Returns
+    -------
+    np.ndarray of int, shape (n_users, n)
+    """
+    n_movies = integer("n_movies", n_movies, 1, "number of movies")
+    shape = "(n_users, n) array of movie indices, one list per user (see mh.top_n)"
+    if top is None or isinstance(top, (str, bytes, dict, set)):
+        raise TypeError(f"top must be an {shape}, got {top!r:.60}.")
+    try:
+        array = np.asarray(top)
+    except ValueError:  # ragged nested lists
+        raise TypeError(f"top must be an {shape}; its rows have different lengths.") from None
+    if array.ndim != 2 or 0 in array.shape:
+        hint = " For one user's list use top.reshape(1, -1)." if array.ndim == 1 and array.size else ""
+        raise ValueError(f"top must be an {shape}, got shape {array.shape}.{hint}")
+    if not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(
+            f"top must hold integer movie indices, got dtype {array.dtype}. Convert with top.astype(int) if "
+            "they are whole numbers."
+        )
+    flat = index_array("top", array.ravel(), n_movies, "movie", of=f"n_movies = {n_movies}")
+    rows = np.sort(flat.reshape(array.shape), axis=1)
+    twice = np.flatnonzero(np.any(rows[:, 1:] == rows[:, :-1], axis=1))
+    if twice.size:
+        raise ValueError(
+            f"top lists a movie twice in row {twice[0]} ({array[twice[0]].tolist()!s:.60}): each user's list "
+            "must name distinct movies, as mh.top_n makes it."
+        )
+    return flat.reshape(array.shape)
+
+
+def list_length(n: Any, users: np.ndarray, movies: np.ndarray, n_movies: int, n_users: int) -> int:
+    """The length of top lists: from 1 to the fewest movies a user has not rated.
+
+    Parameters
+    ----------
+    n : int
+    users, movies : np.ndarray of int, shape (n_ratings,)
+        The (checked) training ratings; their movies are never listed.
+    n_movies, n_users : int
+
+    Returns
+    -------
+    int
+    """
+    rated = np.bincount(np.unique(users * n_movies + movies) // n_movies, minlength=n_users)
+    fewest, user = n_movies - int(rated.max()), int(rated.argmax())
+    if fewest == 0:
+        raise ValueError(
+            f"train: user {user} rated all {n_movies} movies, so no movie is left to list for them. Leave "
+            "that user out of train."
+        )
+    meaning = f"length of each list, at most the fewest unrated movies of a user: {fewest}, for user {user}"
+    return integer("n", n, 1, meaning, fewest)
+
+
+def liked_threshold(value: Any, ratings: np.ndarray | None) -> float:
+    """``min_rating``: stars from which a held-out movie counts as liked; some rating must reach it.
+
+    Parameters
+    ----------
+    value : Any
+    ratings : np.ndarray, shape (n_ratings,), or None
+        The held-out ratings (None: any finite number will do).
+
+    Returns
+    -------
+    float
+    """
+    real = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if not real or not math.isfinite(value):
+        raise (ValueError if real else TypeError)(
+            f"min_rating (stars from which a held-out movie counts as liked) must be a finite number, got "
+            f"{value!r}. Try 4.0."
+        )
+    value = float(value)
+    if ratings is not None and ratings.size and value > ratings.max():
+        raise ValueError(
+            f"min_rating = {value:g} is above every held-out rating (the highest is {ratings.max():g}): no "
+            "movie counts as liked and no list can be judged. Use a value on the rating scale, e.g. 4.0."
+        )
+    return value
+
+
+def epoch_callback(check: Callable[[int, Any], bool], kind: type) -> Callable[..., bool]:
+    """``check`` behind a guard: a ``fit`` must call it as ``callback(epoch, model)``.
+
+    Parameters
+    ----------
+    check : callable
+        ``check(epoch, model) -> bool``.
+    kind : type
+        The model's class (RatingsModel).
+
+    Returns
+    -------
+    callable
+        Calls ``check``, or raises a TypeError that says how ``fit`` got the call wrong.
+    """
+
+    def callback(*args: Any, **kwargs: Any) -> bool:
+        if (
+            kwargs
+            or len(args) != 2
+            or not isinstance(args[0], numbers.Integral)
+            or not isinstance(args[1], kind)
+        ):
+            got = ", ".join([*(type(a).__name__ for a in args), *kwargs])
+            raise TypeError(
+                f"fit must call callback(epoch, model) after every epoch, with the epoch (an int) and its "
+                f"{kind.__name__} so far; it called callback({got})."
+            )
+        return check(*args)
+
+    return callback

@@ -9,6 +9,7 @@ numpy or traitlets internal error, a silent NaN, a wrap-around or a clamp. Data 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import re
@@ -52,6 +53,7 @@ def world() -> dict[str, Any]:
     ratings = np.array([4.0, 3.0, 5.0, 2.0, 1.0, 4.0, 3.0, 4.5, 0.5, 2.5])
     data = mh.Ratings(users, movies, ratings)
     model = mh.fit_ratings(data, 5, 4, 2, 0.5, 1.0, 20, np.random.default_rng(1))
+    model_k1 = mh.fit_ratings(data, 5, 4, 1, 0.5, 3.0, 20, np.random.default_rng(1))
     result = mh.gradient_descent(toy.Y, toy.R, 2, 0.03, 0.3, 20, np.random.default_rng(2))
     ml = movielens.MovieLens(
         users=users,
@@ -65,7 +67,11 @@ def world() -> dict[str, Any]:
         genres=[()] * 5,
         folder=Path("."),
     )
+    selection = mh.select_settings(
+        data, 5, 4, np.random.default_rng(3), lambdas=(1.0, 3.0), ks=(1, 2), max_epochs=10
+    )
     return dict(
+        selection=selection,
         toy=toy,
         X=X,
         W=W,
@@ -74,6 +80,7 @@ def world() -> dict[str, Any]:
         R=toy.R,
         data=data,
         model=model,
+        model_k1=model_k1,
         result=result,
         ml=ml,
         counts=np.bincount(movies, minlength=5),
@@ -137,6 +144,21 @@ BAD_RNG = [42, None, np.random.RandomState(0)]
 BAD_FLAG = ["yes", 1, None]
 BAD_TEXT = [42, None, ["a"]]
 BAD_COUNT = [0, -3, 2.5, "5", True]
+
+
+def bad_data() -> list[Any]:
+    """Ratings that do not fit the world's 5 movies and 4 users, or are not Ratings at all."""
+    return [
+        None,
+        "ratings",
+        (np.array([0]), np.array([0])),
+        mh.Ratings(np.array([0]), np.array([0]), np.array([NAN])),
+        mh.Ratings(np.array([4]), np.array([0]), np.array([3.0])),  # user 4 of users 0..3
+        mh.Ratings(np.array([0]), np.array([5]), np.array([3.0])),  # movie 5 of movies 0..4
+        mh.Ratings(np.array([0]), np.array([0.5]), np.array([3.0])),
+        mh.Ratings(np.array([0, 1]), np.array([0]), np.array([3.0])),
+        mh.Ratings(np.array([], int), np.array([], int), np.array([])),
+    ]
 
 
 def bad_names(n: int) -> list[Any]:
@@ -218,6 +240,51 @@ def _movielens_explorer_good() -> dict[str, Any]:
     )
 
 
+def _select_good() -> dict[str, Any]:
+    return dict(
+        data=world()["data"],
+        n_movies=5,
+        n_users=4,
+        rng=np.random.default_rng(3),
+        lambdas=(1.0, 3.0),
+        ks=(1, 2),
+        max_epochs=10,
+    )
+
+
+def _top_n_explorer_good() -> dict[str, Any]:
+    w = world()
+    return dict(runs={(1.0, 2): w["model"]}, train=w["data"], test=w["data"], titles=w["ml"].titles, n=2)
+
+
+def fit_without_callback(
+    data, n_movies, n_users, k, alpha, lambda_, epochs, rng, momentum, init_scale, shrink
+):
+    """A fit with every option of the default fit_options but no callback parameter."""
+    return mh.fit_ratings(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, momentum=momentum)
+
+
+def fit_calling_back_wrongly(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, *, callback=None, **kw):
+    """A fit that calls callback as descend does, callback(epoch, X, W, b), not callback(epoch, model)."""
+    model = mh.fit_ratings(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, **kw)
+    callback(1, model.X, model.W, model.b)
+    return model
+
+
+def fit_returning_nothing(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, *, callback=None, **kw):
+    mh.fit_ratings(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=callback, **kw)
+
+
+def selection_with(**changes: Any) -> Any:
+    """The world's selection with some fields replaced (a Selection taken apart by hand)."""
+    return dataclasses.replace(W_()["selection"], **changes)
+
+
+def top_lists() -> np.ndarray:
+    """Every world user's top two movies among those the user did not rate."""
+    return np.array([[2, 4], [2, 3], [1, 3], [0, 1]])
+
+
 def _loader_good() -> dict[str, Any]:
     return dict(data_dir=None, cache_dir=Path("unused-cache"), url="http://127.0.0.1:1/ml-latest-small.zip")
 
@@ -289,6 +356,7 @@ CATALOGUE: dict[str, Entry] = {
             "momentum": [1.0, -0.1, "0.9", NAN, None],
             "snapshot_every": [0, -5, 2.5, "10"],
             "progress": BAD_FLAG,
+            "callback": [42, "stop", True, Bad(lambda epoch, model: True, "callback is called as")],
         },
     ),
     "gradient_descent": Entry(
@@ -405,6 +473,7 @@ CATALOGUE: dict[str, Entry] = {
             "momentum": [1.0, -0.1, "0.9", NAN],
             "init_scale": [0, -1, HUGE, "0.1"],
             "progress": BAD_FLAG,
+            "callback": [42, "stop", Bad(lambda epoch, X, W, b: True, "callback is called as")],
         },
     ),
     "fold_in": Entry(
@@ -583,6 +652,7 @@ CATALOGUE: dict[str, Entry] = {
             "test_rmse": [INF, -1, "0.8", None],
             "baselines": [[0.9], {"mean": NAN}, {1: 0.9}, {"mean": -1}],
             "title": BAD_TEXT,
+            "held_out": [42, None, "", "train"],
         },
     ),
     # -- explorers ------------------------------------------------------------------------
@@ -671,6 +741,9 @@ CATALOGUE: dict[str, Entry] = {
             "epochs": [0, 2.5],
             "shrink": [-1, INF],
             "baselines": [[1], {"a": NAN}],
+            "momentum": [1.0, -0.1, "0.9", None],
+            "init_scale": [0, -1, HUGE, "0.1"],
+            "held_out": [42, None, "  ", "train"],
         },
     ),
     "new_user_explorer": Entry(
@@ -688,10 +761,250 @@ CATALOGUE: dict[str, Entry] = {
             "lambda_": [-1, "1"],
         },
     ),
+    # -- 06_choosing_and_judging ----------------------------------------------------------
+    "select_settings": Entry(
+        mh.select_settings,
+        _select_good,
+        {
+            "data": [
+                *bad_data(),
+                Bad(mh.Ratings(np.arange(4), np.arange(4), np.full(4, 3.0)), "validation part is empty"),
+            ],
+            "n_movies": [*BAD_COUNT, Bad(3, "movies must hold"), None],
+            "n_users": [*BAD_COUNT, Bad(2, "users must hold"), None],
+            "rng": BAD_RNG,
+            "lambdas": [3.0, "3", None, [], [-1.0], [NAN], [INF], [1.0, 1.0], [True], [[1.0]]],
+            "ks": [2, "2", [], [0], [1.5], [1, 1], [True], Bad([5], r"min\(n_movies, n_users\)")],
+            "alpha": BAD_ALPHA,
+            "max_epochs": [0, -1, 2.5, "200", True, None, 10**9, Bad(3, "every")],
+            "every": [0, -1, 2.5, "5", None, Bad(11, "at most max_epochs")],
+            "patience": [0, -1, 2.5, "4", None, True],
+            "tol": [-1e-3, NAN, INF, "5e-4", None, HUGE],
+            "validation_fraction": [0, 1, 1.5, -0.2, "0.2", NAN, None, True],
+            "fit": [
+                42,
+                None,
+                "fit_ratings",
+                mh.fit_ratings(W_()["data"], 5, 4, 1, 0.5, 1.0, 1, np.random.default_rng(0)),
+                mh.gradient_descent,
+                fit_without_callback,
+                Bad(fit_calling_back_wrongly, r"callback\(epoch, model\)"),
+                Bad(fit_returning_nothing, "fit must return"),
+                Bad(lambda *args, **kwargs: None, r"never calls callback\(epoch, model\)"),
+            ],
+            "fit_options": [
+                "momentum=0.9",
+                [("momentum", 0.9)],
+                {1: 0.9},
+                {"momentm": 0.9},
+                {"k": 3},
+                {"callback": print},
+                Bad({"momentum": 2.0}, "momentum"),
+                Bad({"init_scale": -1.0}, "init_scale"),
+            ],
+            "progress": BAD_FLAG,
+        },
+    ),
+    "Selection.refit": Entry(
+        mh.Selection.refit,
+        lambda: dict(data=W_()["data"], n_movies=5, n_users=4),
+        {
+            "data": bad_data(),
+            "n_movies": [*BAD_COUNT, Bad(3, "movies must hold")],
+            "n_users": [*BAD_COUNT, Bad(2, "users must hold")],
+            "setting": [
+                [1.0, 2],
+                (9.0, 1),
+                "best",
+                (1.0,),
+                (),
+                (NAN, 2),
+                (1.0, [2]),
+                (1.0, np.array([1, 2])),
+                (True, 2),
+            ],
+        },
+        call=lambda **kw: W_()["selection"].refit(**kw),
+    ),
+    "top_n": Entry(
+        mh.top_n,
+        lambda: dict(scores=np.random.default_rng(0).random((5, 4)), train=W_()["data"], n=2),
+        {
+            "scores": [
+                None,
+                "scores",
+                np.ones(5),
+                np.ones((5, 4, 1)),
+                np.zeros((0, 4)),
+                nan_at(np.ones((5, 4))),
+                np.full((5, 4), -INF),
+                np.ones((5, 4)) + 1j,
+                [["a"] * 4] * 5,
+                Bad(np.ones((4, 5)), "from the shape of scores"),
+                Bad(np.ones((5, 3)), "from the shape of scores"),
+            ],
+            "train": [
+                *bad_data(),
+                Bad(mh.Ratings(np.zeros(5, int), np.arange(5), np.ones(5)), "rated all 5 movies"),
+            ],
+            "n": [0, -1, 2.5, "10", True, None, Bad(3, "fewest unrated movies")],
+        },
+    ),
+    "popularity_scores": Entry(
+        mh.popularity_scores,
+        lambda: dict(train=W_()["data"], n_movies=5, n_users=4),
+        {
+            "train": bad_data(),
+            "n_movies": [*BAD_COUNT, None, Bad(3, "movies must hold")],
+            "n_users": [*BAD_COUNT, None, Bad(2, "users must hold")],
+        },
+    ),
+    "top_n_scores": Entry(
+        mh.top_n_scores,
+        lambda: dict(top=top_lists(), test=W_()["data"], n_movies=5),
+        {
+            "top": [
+                None,
+                "top",
+                top_lists()[0],
+                np.zeros((4, 0), int),
+                top_lists()[:, :, None],
+                top_lists() + 0.5,
+                top_lists() > 1,
+                Bad(top_lists() * 3, "from 0 to 4"),
+                -top_lists(),
+                [[0, 1], [2]],
+                Bad(np.array([[2, 2], [2, 3], [1, 3], [0, 1]]), "twice"),
+                Bad(top_lists()[:2], "the rows of top"),
+            ],
+            "test": bad_data(),
+            "n_movies": [*BAD_COUNT, None, Bad(3, "n_movies = 3")],
+            "min_rating": [NAN, INF, -INF, "4", None, True, Bad(6.0, "above every held-out rating")],
+        },
+    ),
+    "coverage": Entry(
+        mh.coverage,
+        lambda: dict(top=top_lists(), n_movies=5),
+        {
+            "top": [
+                None,
+                "top",
+                [0, 1],
+                [[0.5, 1.0]],
+                [[-1, 0]],
+                [[5, 0]],
+                np.zeros((2, 0), int),
+                [[[0]]],
+                Bad([[0, 0]], "twice"),
+                [[True, False]],
+            ],
+            "n_movies": [*BAD_COUNT, None, Bad(3, "n_movies = 3")],
+        },
+    ),
+    "plot_validation_curves": Entry(
+        mh.plot_validation_curves,
+        lambda: dict(ax=ax(), selection=W_()["selection"]),
+        {
+            "ax": [None, "ax", Bad(plt.figure, "ax")],
+            "selection": [
+                None,
+                "selection",
+                W_()["model"],
+                W_()["selection"].results,
+                Bad(selection_with(results={}), "results are empty"),
+            ],
+        },
+    ),
+    "plot_top_n_bars": Entry(
+        mh.plot_top_n_bars,
+        lambda: dict(
+            ax=ax(), table={"model": {"P@10": 0.1, "NDCG@10": 0.2}, "random": {"P@10": 0.0, "NDCG@10": 0.01}}
+        ),
+        {
+            "ax": [None, "ax", Bad(plt.figure, "ax")],
+            "table": [
+                None,
+                {},
+                [("model", {"P@10": 0.1})],
+                {"model": 0.1},
+                {"model": {}},
+                {1: {"P@10": 0.1}},
+                {"model": {1: 0.1}},
+                {"model": {"P@10": NAN}},
+                {"model": {"P@10": "0.1"}},
+                {"model": {"P@10": 12.0}},
+                {"model": {"P@10": -0.1}},
+                {"model": {"P@10": True}},
+                Bad({"a": {"P@10": 0.1}, "b": {"R@10": 0.1}}, "same metrics"),
+            ],
+        },
+    ),
+    "top_n_table": Entry(
+        mh.top_n_table,
+        lambda: dict(
+            lists={"model": np.array([0, 1]), "popularity": np.array([2, 3])},
+            held_out=np.array([1, 4]),
+            stars=np.array([4.5, 2.0]),
+            titles=W_()["ml"].titles,
+        ),
+        {
+            "lists": [
+                None,
+                {},
+                [np.array([0, 1])],
+                {"model": [0.5, 1.0]},
+                {"model": [-1, 0]},
+                {"model": [9, 0]},
+                {"model": np.zeros((2, 2), int)},
+                {"model": []},
+                {"model": "01"},
+                {1: [0, 1]},
+                Bad({"model": [0, 1], "popularity": [0]}, "same length"),
+            ],
+            "held_out": [*bad_index(5), [[1, 4]]],
+            "stars": [[NAN, 4.0], [INF, 4.0], [4.0], None, "x", [[4.5, 2.0]]],
+            "titles": [None, "abcde", [], [1, 2, 3, 4, 5], {"a": 1}, Bad(["a", "b"], r"len\(titles\) = 2")],
+            "min_rating": [NAN, INF, "4", None, True],
+            "width": [0, -1, 2.5, "36", True, None, 10**9],
+        },
+    ),
+    "top_n_explorer": Entry(
+        mh.top_n_explorer,
+        _top_n_explorer_good,
+        {
+            "runs": [
+                None,
+                {},
+                [W_()["model"]],
+                {(1.0, 2): "model"},
+                {(1.0, 2): W_()["result"]},
+                {"best": W_()["model"]},
+                {(NAN, 2): W_()["model"]},
+                {(1.0, 2.5): W_()["model"]},
+                Bad({(1.0, 3): W_()["model"]}, "runs"),
+                Bad({(1.0, 2): W_()["model"], (3.0, 1): W_()["model_k1"]}, "missing"),
+            ],
+            "train": bad_data(),
+            "test": bad_data(),
+            "titles": bad_names(5),
+            "user": [-1, 4, 1.5, "0", None, True],
+            "setting": [(9.0, 2), [1.0, 2], "x", (1.0,), (1.0, [2]), (NAN, 2), (True, 2)],
+            "n": [0, -1, 2.5, "10", True, None, Bad(10, "fewest unrated movies")],
+            "min_rating": [NAN, INF, "4", None, True, Bad(6.0, "above every held-out rating")],
+        },
+    ),
     # -- exercise checkers ----------------------------------------------------------------
     **{
         name: Entry(getattr(exercises, name), lambda: dict(fn=lambda *a: 0.0), {"fn": fn_cases()})
-        for name in ("check_cost", "check_gradients", "check_step", "check_rotation", "check_sparse_cost")
+        for name in (
+            "check_cost",
+            "check_gradients",
+            "check_step",
+            "check_rotation",
+            "check_sparse_cost",
+            "check_precision_at_k",
+            "check_ndcg_at_k",
+        )
     },
 }
 
@@ -785,7 +1098,7 @@ def test_catalogue_size():
     """The counts the reliability report quotes (a floor: the catalogue only grows)."""
     n_functions = len(CATALOGUE)
     n_arguments = sum(len(e.bad) for e in CATALOGUE.values())
-    assert n_functions >= 48 and n_arguments >= 190 and len(CASES) >= 1000, (
+    assert n_functions >= 61 and n_arguments >= 305 and len(CASES) >= 1490, (
         n_functions,
         n_arguments,
         len(CASES),

@@ -195,11 +195,15 @@ def test_selection_reports_when_every_run_fails():
             TypeError,
             r"data must be a Ratings\(users, movies, ratings\)",
         ),
-        ({"lambdas": 3.0}, TypeError, "lambdas must be a tuple of values"),
-        ({"ks": ()}, ValueError, "must each hold at least one value"),
-        ({"ks": (0, 2)}, ValueError, r"k \(number of latent features\) must be an integer >= 1"),
-        ({"lambdas": (-1.0,)}, ValueError, "lambda_ must be a finite number >= 0"),
-        ({"every": 0}, ValueError, r"every \(epochs between validation checks\)"),
+        ({"lambdas": 3.0}, TypeError, "lambdas must be a list or tuple of the values to try"),
+        ({"ks": ()}, ValueError, "ks is empty: give at least one value to try"),
+        (
+            {"ks": (0, 2)},
+            ValueError,
+            r"ks\[0\] \(number of latent features, at most min\(n_movies, n_users\)\)",
+        ),
+        ({"lambdas": (-1.0,)}, ValueError, r"lambdas\[0\] must be a finite number >= 0"),
+        ({"every": 0}, ValueError, r"every \(epochs between validation checks, at most max_epochs\)"),
         ({"every": 50, "max_epochs": 20}, ValueError, "must be an integer from 1 to 20"),
         ({"patience": 0}, ValueError, "patience"),
         ({"tol": -1e-3}, ValueError, "tol must be a finite number >= 0"),
@@ -310,8 +314,8 @@ def test_popularity_scores():
 @pytest.mark.parametrize(
     ("args", "error", "match"),
     [
-        ((np.zeros(4),), ValueError, r"finite \(n_movies, n_users\) array"),
-        ((np.full((4, 3), np.nan),), ValueError, "finite"),
+        ((np.zeros(4),), ValueError, r"scores must be 2-D with shape \(n_movies, n_users\)"),
+        ((np.full((4, 3), np.nan),), ValueError, "scores contains NaN or inf"),
         (("scores",), TypeError, "scores must be a numeric array"),
         ((np.zeros((4, 3)), "train"), TypeError, "train must be a Ratings"),
         ((np.zeros((4, 2)),), ValueError, "users must hold user indices from 0 to 1"),
@@ -386,7 +390,7 @@ def test_top_n_scores_perfect_and_empty_lists():
         (np.array([1, 2, 3]), r"top must be an \(n_users, n\) array"),
         (np.zeros((2, 0), int), r"top must be an \(n_users, n\) array"),
         (np.array([[0, 9], [1, 2]]), "top must hold movie indices from 0 to 4"),
-        (np.array([[0.5, 1.0], [1, 2]]), "top must be a 1-D array of integer movie indices"),
+        (np.array([[0.5, 1.0], [1, 2]]), "top must hold integer movie indices"),
     ],
 )
 def test_top_n_scores_bad_input(top, match):
@@ -509,5 +513,7 @@ def test_top_n_explorer_bad_input(explorer_inputs):
         mh.top_n_explorer(runs, train, test, titles[:3])
     with pytest.raises(ValueError, match="user .* must be an integer from 0 to 79"):
         mh.top_n_explorer(runs, train, test, titles, user=80)
-    with pytest.raises(ValueError, match=r"setting \(3.0, 2\) is not in runs: pick one of"):
+    with pytest.raises(
+        ValueError, match=r"setting must be a \(lambda_, k\) of runs, one of .*; got \(3.0, 2\)"
+    ):
         mh.top_n_explorer(runs, train, test, titles, setting=(3.0, 2))
