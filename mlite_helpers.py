@@ -1767,8 +1767,7 @@ def als_user_step(
     """
     X, _, _ = validate.params(X, np.zeros((1, np.shape(X)[-1])), np.zeros(1))
     (n_movies, k), lambda_ = X.shape, _als_lambda(lambda_)
-    n_users = validate.integer("n_users", n_users, 1, "number of users")
-    users, movies, y = _triplets_of("data", data, n_movies, n_users)
+    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users)
     A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1]
     rated = sparse.csr_array((np.ones(y.size), (users, movies)), shape=(n_users, n_movies))  # R^T
     lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
@@ -1806,8 +1805,7 @@ def als_movie_step(
     """
     _, W, b = validate.params(np.zeros((1, np.shape(W)[-1])), W, b)
     (n_users, k), lambda_ = W.shape, _als_lambda(lambda_)
-    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
-    users, movies, y = _triplets_of("data", data, n_movies, n_users)
+    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users)
     rated = sparse.csr_array((np.ones(y.size), (movies, users)), shape=(n_movies, n_users))  # R
     lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
     n_i = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings
@@ -1853,9 +1851,8 @@ def fit_als(
     RatingsModel
         Parameters, movie means, and J before training and after each sweep.
     """
-    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
-    n_users = validate.integer("n_users", n_users, 1, "number of users")
-    users, movies, ratings = _triplets_of("data", data, n_movies, n_users)
+    users, movies, ratings = validate.ratings_triplets("data", data, n_movies, n_users)
+    n_movies, n_users = int(n_movies), int(n_users)
     order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
     users, movies, ratings = users[order], movies[order], ratings[order]
     lambda_, sweeps = _als_lambda(lambda_), validate.integer("sweeps", sweeps, 0, "number of sweeps")
