@@ -39,7 +39,7 @@ def test_user_step_is_fold_in_for_every_user():
     toy = mh.load_toy()
     X = np.random.default_rng(3).normal(size=(5, 2))
     W, b = mh.als_user_step(X, triplets(toy.Y, toy.R), 4, 1.0)
-    model = mh.RatingsModel(X, W, b, np.zeros(5), 1.0, np.zeros(1), False, "")
+    model = mh.RatingsModel(X, W, b, np.zeros(5), 1.0, np.zeros(1), False, "", (0.0, 5.0))  # 0 to 5 stars
     for j in range(4):
         rated = np.flatnonzero(toy.R[:, j] == 1)
         w, b_j = mh.fold_in(model, rated, toy.Y[rated, j])  # the closed form for one user
@@ -117,7 +117,7 @@ GOOD = mh.Ratings(np.array([0, 1]), np.array([1, 0]), np.array([3.0, 4.0]))
         (
             {"data": mh.Ratings(np.array([], int), np.array([], int), np.array([]))},
             ValueError,
-            "fit_als needs",
+            "holds no ratings",
         ),
         (
             {"data": mh.Ratings(np.array([0]), np.array([0]), np.array([np.nan]))},

@@ -221,8 +221,11 @@ def test_the_movielens_explorer_draws_every_bar_inside_its_axis(monkeypatch):
     data, n_movies, n_users = movielens_like()
     overfit = mh.fit_ratings(data, n_movies, n_users, 20, 0.5, 0.01, 200, np.random.default_rng(0))
     shown = []
+    show = explorers._Canvas.show
     monkeypatch.setattr(
-        explorers, "display", lambda fig: shown.append([tuple(a.get_xlim()) for a in fig.axes])
+        explorers._Canvas,
+        "show",
+        lambda self: (shown.append([tuple(a.get_xlim()) for a in self.fig.axes]), show(self)),
     )
     ex = mh.movielens_explorer(
         data, data, n_movies, n_users, np.random.default_rng(0), runs={(0.01, 20): overfit},
