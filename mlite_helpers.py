@@ -642,8 +642,8 @@ def descend(
                 shown = f"{J:.3g}" if math.isfinite(J) else "infinity"
                 message = (
                     f"Training diverged at epoch {epoch}: with alpha = {alpha:g} the cost J rose from "
-                    f"{J_start:.4g} to {shown}, above where it started. Try a smaller alpha, for example "
-                    f"{alpha / 10:g}."
+                    f"{J_start:.4g} to {shown}, above where it started. Try a smaller alpha, for example a "
+                    f"third of it, {alpha / 3:.2g}."
                 )
                 diverged = True
                 break
@@ -1639,7 +1639,7 @@ class TopNScores(NamedTuple):
         The users judged: those with at least one relevant held-out movie.
     precision, recall, ndcg : np.ndarray, shape (n_judged,)
     hits : np.ndarray of bool, shape (n_users, n)
-        ``hits[j, r]``: user j's movie at rank r + 1 is relevant.
+        ``hits[j, q - 1]``: user j's movie at rank q is relevant.
     """
 
     users: np.ndarray
@@ -1653,10 +1653,11 @@ def top_n_scores(top: np.ndarray, test: Ratings, n_movies: int, min_rating: floa
     """Judge every user's top-n list by the held-out movies the user liked.
 
     Taught in 06_choosing_and_judging. Relevant to user j: T_j, the movies j rated at least
-    ``min_rating`` in ``test``. With hit(r) = 1 if the movie at rank r is in T_j, else 0::
+    ``min_rating`` in ``test``. With hit(q) = 1 if the movie at rank q (1 = the top) is in
+    T_j, else 0, and sums over the ranks q = 1..n of the list::
 
-        P@n = sum_r hit(r) / n          R@n = sum_r hit(r) / |T_j|          NDCG@n = DCG / IDCG
-        DCG = sum_r hit(r) / log2(r + 1)         IDCG = sum_{r = 1..min(n, |T_j|)} 1 / log2(r + 1)
+        P@n = sum_q hit(q) / n          R@n = sum_q hit(q) / |T_j|          NDCG@n = DCG / IDCG
+        DCG = sum_q hit(q) / log2(q + 1)         IDCG = sum_{q = 1..min(n, |T_j|)} 1 / log2(q + 1)
 
     Parameters
     ----------
@@ -1681,7 +1682,7 @@ def top_n_scores(top: np.ndarray, test: Ratings, n_movies: int, min_rating: floa
     hits = np.isin(np.arange(n_users)[:, None] * n_movies + top, relevant)  # (n_users, n)
     size = np.bincount(test.users[liked], minlength=n_users)  # |T_j|
     users = np.flatnonzero(size > 0)
-    discount = 1 / np.log2(np.arange(2, n + 2))  # 1 / log2(r + 1) for ranks r = 1..n
+    discount = 1 / np.log2(np.arange(2, n + 2))  # 1 / log2(q + 1) for ranks q = 1..n
     idcg = np.cumsum(discount)[np.minimum(size[users], n) - 1]  # every hit at the top
     found = hits[users].sum(axis=1)
     return TopNScores(users, found / n, found / size[users], hits[users] @ discount / idcg, hits)

@@ -81,11 +81,11 @@ def make_explorers() -> dict[str, tuple[mh.Explorer, list[tuple[str, object]]]]:
             [("romance", 0.5), ("action", 0.3), ("romance", 1.0)],
         ),
         "03 training explorer": (
-            mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0)),
+            mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, seed=1),
             [("lambda_", 1.0), ("alpha", 0.1), ("k", 3), ("epochs", 3000), ("alpha", 1.0), ("alpha", 0.1)],
         ),
         "04 factor explorer": (
-            mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0)),
+            mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, seed=1),
             [("lambda_", 1.0), ("frame", 5), ("k", 3), ("frame", 20), ("alpha", 0.1)],
         ),
     }

@@ -14,7 +14,9 @@ exception is explained: which one, on which line, and its probable cause.
 To add a case or a mistake, edit the data at the top of the checker's section. A mistake is
 only recognized if its value differs from every other entry's on the first case where it is
 wrong (``tests/test_exercises.py`` checks that), so cases use sizes that all differ: the
-numbers of movies, users and ratings, k, and 2 (the 1/2 in the cost).
+numbers of movies, users and ratings, k, and 2 (the 1/2 in the cost). The top-k checkers of
+06 are stricter: they name a mistake only if it gives the reader's value on every case, so
+a coincidence on one case never blames the wrong term.
 """
 
 from __future__ import annotations
@@ -83,6 +85,12 @@ class _NotImplementedYetError(Exception):
 _COMMON_HINTS: tuple[tuple[Any, str, str], ...] = (
     (NameError, "", "a name is used that is not defined: check its spelling (numpy is np, the helpers mh)."),
     (AttributeError, "", "check the spelling of the function or attribute (np.sum, X.T, X.shape)."),
+    (
+        TypeError,
+        "missing .*required",
+        "a call lacks a required argument (the message names it): compare the call with the function's "
+        "definition.",
+    ),
     (
         TypeError,
         "positional argument|keyword argument",
@@ -340,14 +348,17 @@ def _model_facts(case: Case) -> Facts:
     f.E_nonzero = _errors(X, W, b, Y, R * (np.nan_to_num(Y) != 0))  # 0-star ratings dropped
     f.E_all = X @ W.T + b - np.nan_to_num(Y)  # every cell, unrated ones as 0 stars (or junk)
     f.E_nobias = _errors(X, W, 0 * b, Y, R)
+    f.E_minus_b = _errors(X, W, -b, Y, R)  # the bias subtracted instead of added
     x2, w2 = np.sum(X**2, axis=1), np.sum(W**2, axis=1)  # ||x(i)||^2, ||w(j)||^2
     f.half_sq = 0.5 * np.sum(f.E**2)
     f.pen = float(x2.sum() + w2.sum())
     f.penalty = f.lam / 2 * f.pen
     f.pen_rated_movies = float(x2[f.n_i > 0].sum() + w2.sum())
     f.pen_rating_users = float(x2.sum() + w2[f.n_j > 0].sum())
+    f.pen_rated_both = float(x2[f.n_i > 0].sum() + w2[f.n_j > 0].sum())
     f.pen_per_rating = float(f.n_i @ x2 + f.n_j @ w2)  # x(i), w(j) added once per rating
     f.b2 = float(np.sum(b**2))
+    f.b2_per_rating = float(f.n_j @ b**2)  # b[users]**2 summed: each user's bias once per rating
     return f
 
 
@@ -369,6 +380,10 @@ _COST_VALUES: dict[str, Formula] = {
     "squares_halved_twice": lambda f: f.half_sq / 2 + f.penalty,
     "cost_halved_twice": lambda f: (f.half_sq + f.penalty) / 2,
     "b_regularized": lambda f: f.half_sq + f.lam / 2 * (f.pen + f.b2),
+    "b_regularized_without_half": lambda f: f.half_sq + f.lam * (f.pen + f.b2),
+    "b_regularized_per_rating": lambda f: f.half_sq + f.penalty + f.lam / 2 * f.b2_per_rating,
+    "penalty_rated_both": lambda f: f.half_sq + f.lam / 2 * f.pen_rated_both,
+    "bias_subtracted": lambda f: 0.5 * np.sum(f.E_minus_b**2) + f.penalty,
     "penalty_rated_movies": lambda f: f.half_sq + f.lam / 2 * f.pen_rated_movies,
     "penalty_rating_users": lambda f: f.half_sq + f.lam / 2 * f.pen_rating_users,
     "bias_missing": lambda f: 0.5 * np.sum(f.E_nobias**2) + f.penalty,
@@ -415,6 +430,12 @@ _COST_MISTAKES: tuple[tuple[str, str], ...] = (
     ("cost_halved_twice", "the whole cost is halved once more: both terms already carry their 1/2"),
     ("b_regularized", "the biases b are regularized; the penalty covers only X and W"),
     (
+        "b_regularized_without_half",
+        "the penalty includes the biases b and lacks its 1/2: it is lambda_/2 * (sum X^2 + sum W^2), "
+        "without b",
+    ),
+    ("bias_subtracted", "the bias has the wrong sign: the prediction is w(j) . x(i) + b(j), plus b"),
+    (
         "penalty_rated_movies",
         "the penalty covers only the movies that have ratings; it sums the squares of every movie's "
         "features, np.sum(X**2), rated or not",
@@ -432,12 +453,19 @@ _COST_MISTAKES: tuple[tuple[str, str], ...] = (
     ),
 )
 
-_SHAPE_HINT = (
+_SHAPES = (
     "X is (n_movies, k), W is (n_users, k), b is (n_users,), Y and R are (n_movies, n_users): the "
-    "predictions are X @ W.T + b. Using W as if it were (k, n_users) (X @ W, or W[:, j]) is the usual cause."
+    "predictions are X @ W.T + b."
+)
+_SHAPE_HINT = f"{_SHAPES} Using W as if it were (k, n_users) (X @ W, or W[:, j]) is the usual cause."
+_BROADCAST_HINT = (
+    f"{_SHAPES} Two usual causes: b made into a column (b[:, None] or b.reshape(-1, 1) is (n_users, 1) "
+    "and adds b(j) to row j; as it is, b is added to column j), or W used as if it were (k, n_users) "
+    "(X @ W, or W[:, j])."
 )
 _DENSE_HINTS: tuple[tuple[Any, str, str], ...] = (
-    (ValueError, "matmul|align|broadcast|shape", f"array shapes that do not fit. {_SHAPE_HINT}"),
+    (ValueError, "broadcast", f"array shapes that do not fit. {_BROADCAST_HINT}"),
+    (ValueError, "matmul|align|shape", f"array shapes that do not fit. {_SHAPE_HINT}"),
     (
         IndexError,
         "",
@@ -542,6 +570,21 @@ _GRADIENT_MISTAKES: tuple[tuple[str, Formula], ...] = (
             f.E.sum(axis=0),
         ),
     ),
+    (
+        "the whole penalty gradient lambda_ * X (and lambda_ * W) is added inside the loop over the "
+        "ratings, so every row gets it once per rating; add it once, after the loops",
+        lambda f: _gradients_from(f, f.E, f.n_ratings),
+    ),
+    (
+        "the errors are doubled (2 * e): the 1/2 of J cancels the 2 that comes down from the square, "
+        "so the gradients use e itself",
+        lambda f: _gradients_from(f, 2 * f.E),
+    ),
+    (
+        "every gradient is twice too large: the 1/2 of J and the lambda_/2 of the penalty cancel the 2 "
+        "that comes down from each square (e, not 2e; lambda_ * X, not 2 * lambda_ * X)",
+        lambda f: tuple(2 * g for g in _gradients_from(f, f.E)),
+    ),
 )
 
 _GRADIENTS = _Checker(
@@ -552,13 +595,14 @@ _GRADIENTS = _Checker(
     outputs=("dX", "dW", "db"),
     returns="dX, dW, db",
     hints=(
+        _DENSE_HINTS[0],
         (
             ValueError,
-            "matmul|align|broadcast|shape",
+            "matmul|align|shape",
             f"array shapes that do not fit. {_SHAPE_HINT} Then dX = E @ W is (n_movies, k) and "
             "dW = E.T @ X is (n_users, k).",
         ),
-        *_DENSE_HINTS[1:],
+        *_DENSE_HINTS[2:],
     ),
     fallback=lambda f, got: (
         "check each formula against the derivation, or compare with mh.compare_gradients(X, W, b, Y, R, "
@@ -678,8 +722,14 @@ _STEP = _Checker(
     hints=(
         (
             TypeError,
+            "missing .*required",
+            "a required argument is missing from a call (the message names it): mh.gradients(X, W, b, Y, "
+            "R, lambda_) needs all six, lambda_ last.",
+        ),
+        (
+            TypeError,
             "positional argument",
-            "a function was called with the wrong number of arguments: mh.gradients(X, W, b, Y, R, lambda_) "
+            "a function was called with too many arguments: mh.gradients(X, W, b, Y, R, lambda_) "
             "takes six, without alpha.",
         ),
         *_DENSE_HINTS,
@@ -903,6 +953,26 @@ _SPARSE_MISTAKES: tuple[tuple[str, str], ...] = (
     ("squares_halved_twice", "the squared errors are halved twice (1/4 instead of 1/2)"),
     ("b_regularized", "the biases b are regularized; the penalty covers only X and W"),
     (
+        "b_regularized_without_half",
+        "the penalty includes the biases b and lacks its 1/2: it is lambda_/2 * (np.sum(X**2) + "
+        "np.sum(W**2)), without b",
+    ),
+    (
+        "b_regularized_per_rating",
+        "the biases are regularized, b[users]**2 (once per rating): the penalty covers only X and W, "
+        "lambda_/2 * (np.sum(X**2) + np.sum(W**2))",
+    ),
+    (
+        "penalty_rated_both",
+        "the penalty covers only the movies and users in the list (X[np.unique(movies)], "
+        "W[np.unique(users)]); it is np.sum(X**2) + np.sum(W**2) over every movie and every user, "
+        "rated or not",
+    ),
+    (
+        "bias_subtracted",
+        "the bias has the wrong sign: the prediction is np.sum(X[movies] * W[users], axis=1) + b[users]",
+    ),
+    (
         "penalty_rated_movies",
         "the penalty covers only the movies in the list (X[np.unique(movies)]); it is np.sum(X**2) over "
         "every movie, rated or not",
@@ -943,7 +1013,11 @@ _SPARSE = _Checker(
             "X[movies] and W[users] have one row per rating.",
         ),
     ),
-    fallback=lambda f, got: "check that rating n uses X[movies[n]], W[users[n]] and b[users[n]]",
+    fallback=lambda f, got: (
+        "compare your code with J term by term: 1/2 * np.sum(e**2) with e = np.sum(X[movies] * W[users], "
+        "axis=1) + b[users] - ratings, plus lambda_/2 * (np.sum(X**2) + np.sum(W**2)); and check that "
+        "rating n uses X[movies[n]], W[users[n]] and b[users[n]]"
+    ),
     not_finite="{name} is not a finite number (NaN or inf): check the indices and the penalty",
     success="correct! Your sparse cost matches the dense one on every test case.",
 )
@@ -969,23 +1043,27 @@ def check_sparse_cost(fn: Callable[..., Any]) -> None:
 
 
 def _top_k_cases() -> list[tuple[np.ndarray, np.ndarray, int]]:
-    """Three hand-computable lists: (recommended, relevant, k).
+    """Four hand-computable lists: (recommended, relevant, k).
 
     Case 1: k = 5 of 8 listed movies; hits at ranks 2 and 5, two more beyond rank 5; 7
     relevant movies. Case 2: k = 4, hits at ranks 1 and 3, only 2 relevant movies (fewer
-    than k). Case 3: no hit at all.
+    than k). Case 3: no hit at all. Case 4: k = 3, hits at ranks 1 and 3 and one at rank
+    k + 1 = 4, just beyond the list (an off-by-one that reads one movie too many is
+    caught); the hits stand where they stand in ``relevant`` too, and ``relevant[:k]``
+    holds them.
     """
     return [
         (np.array([12, 7, 3, 10, 5, 1, 9, 2]), np.array([9, 4, 7, 11, 2, 5, 0]), 5),
         (np.array([6, 8, 0, 4, 11, 3]), np.array([0, 6]), 4),
         (np.array([8, 6, 4, 2]), np.array([1, 3, 5]), 3),
+        (np.array([4, 2, 9, 6, 1, 8, 7]), np.array([4, 6, 9, 5]), 3),
     ]
 
 
 def _discounted(hits: list[bool], start: int = 1, weight: Callable[[int], float] | None = None) -> float:
-    """sum over ranks r (from ``start``) of hit(r) * weight(r); weight 1 / log2(r + 1) by default."""
-    weight = weight or (lambda r: 1 / math.log2(r + 1))
-    return float(sum(weight(r) for r, hit in enumerate(hits, start=start) if hit))
+    """sum over ranks q (from ``start``) of hit(q) * weight(q); weight 1 / log2(q + 1) by default."""
+    weight = weight or (lambda q: 1 / math.log2(q + 1))
+    return float(sum(weight(q) for q, hit in enumerate(hits, start=start) if hit))
 
 
 def _precision_variants(recommended: np.ndarray, relevant: np.ndarray, k: int) -> dict[str, float]:
@@ -1009,6 +1087,13 @@ def _precision_variants(recommended: np.ndarray, relevant: np.ndarray, k: int) -
         "the list is compared position by position with the relevant movies; a hit is any of the "
         "first k movies that is relevant, wherever it stands": in_place / k,
         "only the first k - 1 movies are looked at (an off-by-one): recommended[:k]": sum(hits[: k - 1]) / k,
+        "only the first k - 1 movies are looked at, and the hits are divided by k - 1 (an off-by-one): "
+        "take recommended[:k] and divide by k": sum(hits[: k - 1]) / (k - 1),
+        "k + 1 movies are looked at (an off-by-one): with positions counted from 0, the first k are 0 to "
+        "k - 1, recommended[:k]": sum(int(m) in liked for m in recommended[: k + 1]) / k,
+        "relevant is cut to its first k movies: only the list is cut, recommended[:k]; every relevant "
+        "movie counts": sum(int(m) in {int(r) for r in relevant[:k]} for m in recommended[:k]) / k,
+        "integer division (//) rounds the share down to a whole number: divide with /": float(found // k),
         "the list starts at recommended[1], skipping the best movie (Python counts from 0): "
         "recommended[:k]": sum(int(m) in liked for m in recommended[1 : k + 1]) / k,
         "the hits are divided by k + 1 (an off-by-one); divide by k": found / (k + 1),
@@ -1022,6 +1107,7 @@ def _ndcg_variants(recommended: np.ndarray, relevant: np.ndarray, k: int) -> dic
     ideal = [True] * min(k, len(liked))
     dcg, idcg = _discounted(hits), _discounted(ideal)
     own = _discounted(sorted(hits, reverse=True))
+    beyond = [int(m) in liked for m in recommended[: k + 1]]  # one movie too many
 
     def linear(r: int) -> float:
         return 1 / r
@@ -1037,7 +1123,7 @@ def _ndcg_variants(recommended: np.ndarray, relevant: np.ndarray, k: int) -> dic
         "the ideal DCG assumes k relevant movies; with fewer, only min(k, number of relevant "
         "movies) ranks can hold a hit": dcg / _discounted([True] * k),
         "the discount is shifted by one rank: rank 1 must get 1 / log2(1 + 1) = 1 (with a 0-based "
-        "index r, use log2(r + 2))": _discounted(hits, start=2) / _discounted(ideal, start=2),
+        "position p, use log2(p + 2))": _discounted(hits, start=2) / _discounted(ideal, start=2),
         "the discount is 1 / rank; NDCG uses 1 / log2(rank + 1)": _discounted(hits, weight=linear)
         / _discounted(ideal, weight=linear),
         "there is no discount: every hit counts the same, wherever it is; divide each hit by "
@@ -1050,6 +1136,11 @@ def _ndcg_variants(recommended: np.ndarray, relevant: np.ndarray, k: int) -> dic
             [int(m) in liked for m in recommended]
         )
         / idcg,
+        "the first k + 1 movies are judged (an off-by-one): with positions counted from 0, the first k "
+        "are 0 to k - 1, recommended[:k]": _discounted(beyond) / idcg,
+        "this is NDCG@(k + 1) (an off-by-one): the first k movies are recommended[:k], the discounts "
+        "1 / np.log2(np.arange(2, k + 2))": _discounted(beyond)
+        / _discounted([True] * min(k + 1, len(liked))),
         "each hit is multiplied by log2(rank + 1); divide by it": _discounted(hits, weight=times_log)
         / _discounted(ideal, weight=times_log),
         "DCG and the ideal DCG are swapped: NDCG = DCG / ideal DCG": idcg / dcg if dcg else math.inf,
@@ -1066,7 +1157,7 @@ _TOP_K_HINTS: tuple[tuple[Any, str, str], ...] = (
     (
         ZeroDivisionError,
         "",
-        "a division by zero. The discount of rank r is 1 / log2(r + 1): rank 1 gets 1 / log2(2) = 1, "
+        "a division by zero. The discount of rank q is 1 / log2(q + 1): rank 1 gets 1 / log2(2) = 1, "
         "while 1 / log2(1) divides by zero.",
     ),
 )
@@ -1085,40 +1176,52 @@ def _call_reader(fn: Callable[..., Any], case: tuple[Any, ...]) -> tuple[Any, st
 def _diagnose_top_k(
     fn: Callable[..., Any], variants: Callable[..., dict[str, float]], what: str
 ) -> tuple[bool, str]:
-    """Run ``fn`` on every case; name the first typical mistake that explains all it returned."""
-    alive: set[str] | None = None  # the mistakes that agree with everything fn returned so far
+    """Run ``fn`` on every case; name the typical mistake that explains everything it returned.
+
+    A mistake is named only if it gives the reader's value on every case the reader's
+    function returned a number for, the cases it got right included: a diagnosis blames
+    the term that differs, never a coincidence on one case. When no mistake (or more than
+    one) explains them all, the message shows the first case it got wrong instead.
+    """
+    seen: list[tuple[int, tuple[Any, ...], float, dict[str, float]]] = []  # the cases with a number
     for case_no, case in enumerate(_top_k_cases(), start=1):
         with np.errstate(all="ignore"):  # a division by zero is diagnosed below, not warned about
             value, problem = _call_reader(fn, case)
-        if problem:
-            return False, problem
-        if value is None:
-            return False, f"your function returned None: did you forget `return {what}`?"
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            return False, f"your function should return one number ({what}), got {type(value).__name__}."
-        if not math.isfinite(value):
-            return False, (
-                f"{what} is {value}: probably a division by zero. The discount of rank r is "
-                "1 / log2(r + 1), so rank 1 gets 1 / log2(2) = 1."
+        if problem is None and value is None:
+            problem = f"your function returned None: did you forget `return {what}`?"
+        if problem is None:
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                problem = f"your function should return one number ({what}), got {type(value).__name__}."
+        if problem is None and not math.isfinite(value):
+            problem = (
+                f"{what} is {value}: probably a division by zero. The discount of rank q is "
+                "1 / log2(q + 1), so rank 1 gets 1 / log2(2) = 1."
             )
-        expected = variants(*case)
-        correct = expected.pop("correct")
-        alive = set(expected) if alive is None else alive
-        if math.isclose(value, correct, rel_tol=1e-6, abs_tol=1e-9):
-            alive = {m for m in alive if math.isclose(expected[m], correct, rel_tol=1e-6, abs_tol=1e-9)}
-            continue
-        for mistake in (m for m in expected if m in alive):
-            if math.isclose(value, expected[mistake], rel_tol=1e-6, abs_tol=1e-9):
-                return False, f"not quite: {mistake}."
-        recommended, relevant, k = case
-        return False, (
-            f"not quite: on test case {case_no} (recommended {recommended.tolist()}, relevant "
-            f"{sorted(relevant.tolist())}, k = {k}) {what} should be {correct:.4f}, your function gave "
-            f"{value:.4f}."
-        )
-    return True, f"correct! Your {what} matches on every test case."
+        wrong_before = any(not _close(v, table["correct"]) for _, _, v, table in seen)
+        if problem:
+            if not wrong_before:
+                return False, problem
+            break  # a wrong value came first: diagnose from the cases so far
+        seen.append((case_no, case, value, variants(*case)))
+    wrong = [(no, case, v, table) for no, case, v, table in seen if not _close(v, table["correct"])]
+    if not wrong:
+        return True, f"correct! Your {what} matches on every test case."
+    mistakes = [m for m in seen[0][3] if m != "correct"]
+    explains = [m for m in mistakes if all(_close(v, table[m]) for _, _, v, table in seen)]
+    if len(explains) == 1:
+        return False, f"not quite: {explains[0]}."
+    case_no, (recommended, relevant, k), value, table = wrong[0]
+    return False, (
+        f"not quite: on test case {case_no} (recommended {recommended.tolist()}, relevant "
+        f"{sorted(relevant.tolist())}, k = {k}) {what} should be {table['correct']:.4f}, your function gave "
+        f"{value:.4f}."
+    )
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
 def check_precision_at_k(fn: Callable[..., Any]) -> None:
@@ -1141,7 +1244,7 @@ def check_ndcg_at_k(fn: Callable[..., Any]) -> None:
     """Check a reader's NDCG@k and print "correct" or the likely mistake.
 
     Exercise check for 06_choosing_and_judging. ``fn(recommended, relevant, k)`` must
-    return ``DCG / IDCG`` with ``DCG = sum over ranks r <= k of hit(r) / log2(r + 1)`` and
+    return ``DCG / IDCG`` with ``DCG = sum over ranks q <= k of hit(q) / log2(q + 1)`` and
     ``IDCG`` the DCG of min(k, number of relevant movies) hits at the top. Never raises.
 
     Parameters

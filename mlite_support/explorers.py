@@ -143,11 +143,21 @@ def _names(movies: Any, users: Any, Y: np.ndarray) -> tuple[list[str], list[str]
     )
 
 
+def _seed(seed: Any) -> int:
+    """The seed every run of a toy explorer starts from: an integer >= 0."""
+    return validate.integer(
+        "seed", seed, 0, "seed of the starting values: every run starts from np.random.default_rng(seed)"
+    )
+
+
 def _cached_training(
-    Y: np.ndarray, R: np.ndarray, rng: np.random.Generator, snapshot_every: int | None = None
+    Y: np.ndarray, R: np.ndarray, seed: int, snapshot_every: int | None = None
 ) -> Callable[[float, float, int, int], mh.TrainResult]:
-    """``train(lambda_, alpha, k, epochs)``: gradient descent from one seed, each setting run once."""
-    seed = int(validate.generator(rng).integers(2**32))
+    """``train(lambda_, alpha, k, epochs)``: each setting run once, from ``np.random.default_rng(seed)``.
+
+    The run of a setting is ``mh.gradient_descent(Y, R, k, alpha, lambda_, epochs,
+    np.random.default_rng(seed))``: the same call in a notebook draws the same run.
+    """
     cache: dict[tuple[float, float, int, int], mh.TrainResult] = {}
 
     def train(lambda_: float, alpha: float, k: int, epochs: int) -> mh.TrainResult:
@@ -370,7 +380,7 @@ def training_explorer(
     R: np.ndarray,
     movies: Sequence[str],
     users: Sequence[str],
-    rng: np.random.Generator,
+    seed: int = 1,
     lambda_: float = 0.3,
     alpha: float = 0.03,
     k: int = 2,
@@ -378,9 +388,12 @@ def training_explorer(
 ) -> Explorer:
     """Sliders for lambda, alpha, k and epochs retrain and redraw the cost and predictions.
 
-    Taught in 03_training. Every setting trains from the same starting values (drawn
-    once from ``rng``), and each result is cached, so going back to a setting is instant.
-    A diverging alpha shows a message and the cost up to the divergence, never NaN plots.
+    Taught in 03_training. Every setting trains from the same starting values, those of
+    ``np.random.default_rng(seed)``: the run the sliders show for a setting is
+    ``mh.gradient_descent(Y, R, k, alpha, lambda_, epochs, np.random.default_rng(seed))``, so
+    a static figure drawn from that call shows the explorer's default. Each result is cached,
+    so going back to a setting is instant. A diverging alpha shows a message and the cost up
+    to the divergence, never NaN plots.
 
     Parameters
     ----------
@@ -388,8 +401,8 @@ def training_explorer(
     R : np.ndarray, shape (n_movies, n_users)
     movies : sequence of str, length n_movies
     users : sequence of str, length n_users
-    rng : np.random.Generator
-        Gives the seed of the starting values.
+    seed : int, default 1
+        Every run starts from ``np.random.default_rng(seed)``.
     lambda_, alpha, k, epochs
         Starting slider values (one of :data:`LAMBDA_CHOICES`, :data:`ALPHA_CHOICES`,
         1 to 5, :data:`EPOCH_CHOICES`).
@@ -402,7 +415,7 @@ def training_explorer(
     """
     Y, R = validate.ratings(Y, R)
     movies, users = _names(movies, users, Y)
-    train = _cached_training(Y, R, rng)
+    train = _cached_training(Y, R, _seed(seed))
     controls = {
         **_model_sliders(lambda_, alpha, k),
         "epochs": _selection_slider("epochs", EPOCH_CHOICES, epochs),
@@ -426,7 +439,7 @@ def factor_explorer(
     R: np.ndarray,
     movies: Sequence[str],
     users: Sequence[str],
-    rng: np.random.Generator,
+    seed: int = 1,
     lambda_: float = 0.3,
     alpha: float = 0.03,
     k: int = 2,
@@ -438,8 +451,10 @@ def factor_explorer(
     """Watch the factors move: the movie and user feature spaces through training.
 
     Taught in 04_visualization. Sliders for lambda, alpha and k choose a training run
-    (cached); the epoch scrubber and its Play button step through the saved snapshots,
-    drawn on fixed axes so that only the points move.
+    (cached), ``mh.gradient_descent(Y, R, k, alpha, lambda_, epochs,
+    np.random.default_rng(seed), snapshot_every=snapshot_every)``: a static figure drawn from
+    that call shows the explorer's default run. The epoch scrubber and its Play button step
+    through the saved snapshots, drawn on fixed axes so that only the points move.
 
     Parameters
     ----------
@@ -447,8 +462,8 @@ def factor_explorer(
     R : np.ndarray, shape (n_movies, n_users)
     movies : sequence of str, length n_movies
     users : sequence of str, length n_users
-    rng : np.random.Generator
-        Gives the seed of the starting values.
+    seed : int, default 1
+        Every run starts from ``np.random.default_rng(seed)``.
     lambda_, alpha, k
         Starting slider values.
     epochs : int, default 600
@@ -470,7 +485,7 @@ def factor_explorer(
     user_colors = validate.colors("user_colors", user_colors, Y.shape[1], "user")
     epochs = validate.integer("epochs", epochs, 1, "number of gradient steps", 100_000)
     snapshot_every = validate.integer("snapshot_every", snapshot_every, 1, "epochs between snapshots", epochs)
-    train = _cached_training(Y, R, rng, snapshot_every)
+    train = _cached_training(Y, R, _seed(seed), snapshot_every)
     n_frames = len(range(0, epochs + 1, snapshot_every)) + (epochs % snapshot_every > 0)
     frame = widgets.IntSlider(
         value=n_frames - 1,

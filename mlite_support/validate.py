@@ -63,6 +63,18 @@ __all__ = [
 LARGEST = 1e50
 
 
+def _shown(value: Any) -> str:
+    """A value as a message shows it: numbers plainly (5, 0.3, nan; never NumPy 2's np.float64(5.0)),
+    anything else by its repr."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return repr(value)
+
+
 def float_array(name: str, value: Any, expected: str) -> np.ndarray:
     """``value`` as a float array, or a TypeError that names ``name`` and the expected shape.
 
@@ -81,7 +93,7 @@ def float_array(name: str, value: Any, expected: str) -> np.ndarray:
         ``value`` converted to float (no copy when it already is).
     """
     if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a numeric array of shape {expected}, got {value!r}.")
+        raise TypeError(f"{name} must be a numeric array of shape {expected}, got {_shown(value)}.")
     if np.iscomplexobj(value):
         raise TypeError(
             f"{name} must hold real numbers, got complex values. Pass np.real({name}) if intended."
@@ -225,14 +237,14 @@ def ratings(Y: Any, R: Any, shape: tuple[int, int] | None = None) -> tuple[np.nd
     if not_binary.any():
         where = _first(not_binary)
         raise ValueError(
-            f"R must contain only 0 (not rated) and 1 (rated); found {R[where]!r} at index "
+            f"R must contain only 0 (not rated) and 1 (rated); found {_shown(R[where])} at index "
             f"{where}. Build it with R = (~np.isnan(Y)).astype(float)."
         )
     bad = (R == 1) & ~np.isfinite(Y)
     if bad.any():
         where = _first(bad)
         raise ValueError(
-            f"Y is {Y[where]} at index {where} but R marks that rating as present. Set "
+            f"Y is {_shown(Y[where])} at index {where} but R marks that rating as present. Set "
             f"R{list(where)} = 0 if it is not rated, or fill in the rating."
         )
     _bounded("Y", np.where(R == 1, Y, 0.0))
@@ -275,13 +287,13 @@ def number(
     relation = ">" if strict else ">="
     hint = f" Try {example}." if example else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number {relation} {low:g} ({meaning}), got {value!r}.{hint}")
+        raise TypeError(f"{name} must be a number {relation} {low:g} ({meaning}), got {_shown(value)}.{hint}")
     if not math.isfinite(value) or value < low or (strict and value == low):
         raise ValueError(
-            f"{name} must be a finite number {relation} {low:g} ({meaning}), got {value!r}.{hint}"
+            f"{name} must be a finite number {relation} {low:g} ({meaning}), got {_shown(value)}.{hint}"
         )
     if value > high:
-        raise ValueError(f"{name} ({meaning}) must be at most {high:g}, got {value!r}.{hint}")
+        raise ValueError(f"{name} ({meaning}) must be at most {high:g}, got {_shown(value)}.{hint}")
     return float(value)
 
 
@@ -370,9 +382,9 @@ def integer(name: str, value: Any, minimum: int, meaning: str, maximum: int | No
     """
     span = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} ({meaning}) must be an integer {span}, got {value!r}.")
+        raise TypeError(f"{name} ({meaning}) must be an integer {span}, got {_shown(value)}.")
     if value < minimum or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} ({meaning}) must be an integer {span}, got {value!r}.")
+        raise ValueError(f"{name} ({meaning}) must be an integer {span}, got {_shown(value)}.")
     return int(value)
 
 
@@ -414,11 +426,13 @@ def index_array(name: str, value: Any, limit: int, what: str, of: str = "") -> n
     np.ndarray of int, shape (n,)
     """
     if value is None or isinstance(value, (str, bytes, dict, set)):
-        raise TypeError(f"{name} must be a 1-D array of integer {what} indices, got {value!r}.")
+        raise TypeError(f"{name} must be a 1-D array of integer {what} indices, got {_shown(value)}.")
     try:
         array = np.asarray(value)
     except ValueError:  # ragged nested lists
-        raise TypeError(f"{name} must be a 1-D array of integer {what} indices, got {value!r}.") from None
+        raise TypeError(
+            f"{name} must be a 1-D array of integer {what} indices, got {_shown(value)}."
+        ) from None
     if array.ndim != 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
         raise TypeError(
             f"{name} must be a 1-D array of integer {what} indices, got dtype {array.dtype}, shape "
@@ -581,7 +595,7 @@ def flag(name: str, value: Any) -> bool:
     bool
     """
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}.")
+        raise TypeError(f"{name} must be True or False, got {_shown(value)}.")
     return bool(value)
 
 
@@ -605,7 +619,7 @@ def text(name: str, value: Any, meaning: str, *, optional: bool = False) -> str 
         return None
     if not isinstance(value, str):
         none = " or None" if optional else ""
-        raise TypeError(f"{name} ({meaning}) must be a string{none}, got {value!r}.")
+        raise TypeError(f"{name} ({meaning}) must be a string{none}, got {_shown(value)}.")
     return value
 
 
@@ -624,13 +638,13 @@ def path(name: str, value: Any, meaning: str) -> Path:
     Path
     """
     if not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"{name} ({meaning}) must be a path (str or pathlib.Path), got {value!r}.")
+        raise TypeError(f"{name} ({meaning}) must be a path (str or pathlib.Path), got {_shown(value)}.")
     if isinstance(value, str) and not value.strip():
         raise ValueError(f"{name} ({meaning}) is an empty string; give a folder or file name.")
     try:
         return Path(value)
     except TypeError:  # an os.PathLike whose __fspath__ returns bytes
-        raise TypeError(f"{name} ({meaning}) must be a text path, got {value!r}.") from None
+        raise TypeError(f"{name} ({meaning}) must be a text path, got {_shown(value)}.") from None
 
 
 def function(name: str, value: Any, usage: str, n_args: int | None = None, *, optional: bool = False) -> Any:
@@ -656,7 +670,7 @@ def function(name: str, value: Any, usage: str, n_args: int | None = None, *, op
         return None
     if not callable(value):
         raise TypeError(
-            f"{name} must be a function {usage}, got {type(value).__name__} {value!r:.60}. Pass the "
+            f"{name} must be a function {usage}, got {type(value).__name__} {_shown(value):.60}. Pass the "
             "function itself (its name without parentheses), not the result of calling it."
         )
     try:
@@ -691,7 +705,7 @@ def names(name: str, value: Any, n: int | None, what: str) -> list[str]:
     list of str
     """
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
-        raise TypeError(f"{name} must be a list of {n or 'the'} {what} names (strings), got {value!r:.60}.")
+        raise TypeError(f"{name} must be a list of {n or 'the'} {what} names (strings), got {_shown(value):.60}.")
     items = list(value)
     if n is None and not items:
         raise ValueError(f"{name} is empty: give one name per {what}.")
@@ -702,7 +716,7 @@ def names(name: str, value: Any, n: int | None, what: str) -> list[str]:
         )
     bad = [item for item in items if not isinstance(item, str)]
     if bad:
-        raise TypeError(f"{name} must hold strings (one {what} name each); found {bad[0]!r}.")
+        raise TypeError(f"{name} must hold strings (one {what} name each); found {_shown(bad[0])}.")
     return items
 
 
@@ -722,7 +736,7 @@ def color(name: str, value: Any) -> str | None:
 
     if value is not None and (not isinstance(value, str) or not is_color_like(value)):
         raise ValueError(
-            f"{name} must be a colour such as '#0072B2' or 'black' (see mh.PALETTE), got {value!r}."
+            f"{name} must be a colour such as '#0072B2' or 'black' (see mh.PALETTE), got {_shown(value)}."
         )
     return value
 
@@ -776,7 +790,7 @@ def axes(name: str, value: Any, n: int = 1) -> Any:
     items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else None
     if items is None or len(items) != n or not all(isinstance(a, Axes) for a in items):
         raise TypeError(
-            f"{name} must be {n} matplotlib Axes, got {value!r:.60}. "
+            f"{name} must be {n} matplotlib Axes, got {_shown(value):.60}. "
             f"Create them with fig, {name} = plt.subplots(1, {n})."
         )
     return items

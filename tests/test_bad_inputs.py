@@ -141,6 +141,7 @@ BAD_ALPHA = [0.0, -0.01, INF, "fast", None, HUGE]
 BAD_K = [0, -1, 2.5, True, "2"]
 BAD_EPOCHS = [-1, 10.0, None, "100"]
 BAD_RNG = [42, None, np.random.RandomState(0)]
+BAD_SEED = [-1, 1.5, "1", None, True, np.random.default_rng(0)]
 BAD_FLAG = ["yes", 1, None]
 BAD_TEXT = [42, None, ["a"]]
 BAD_COUNT = [0, -3, 2.5, "5", True]
@@ -220,7 +221,7 @@ def _descend_good() -> dict[str, Any]:
 
 def _explorer_good() -> dict[str, Any]:
     toy = world()["toy"]
-    return dict(Y=toy.Y, R=toy.R, movies=toy.movies, users=toy.users, rng=np.random.default_rng(0))
+    return dict(Y=toy.Y, R=toy.R, movies=toy.movies, users=toy.users, seed=1)
 
 
 def _movielens_explorer_good() -> dict[str, Any]:
@@ -695,7 +696,7 @@ CATALOGUE: dict[str, Entry] = {
             **bad_ratings(),
             "movies": bad_names(5),
             "users": bad_names(4),
-            "rng": BAD_RNG,
+            "seed": BAD_SEED,
             "lambda_": [0.5, "0.3", None, NAN, True],
             "alpha": [0.5, -1, "0.03"],
             "k": [7, 2.5, 0],
@@ -709,7 +710,7 @@ CATALOGUE: dict[str, Entry] = {
             **bad_ratings(),
             "movies": bad_names(5),
             "users": bad_names(4),
-            "rng": BAD_RNG,
+            "seed": BAD_SEED,
             "lambda_": [0.5, "0.3"],
             "alpha": [0.5, None],
             "k": [7, "2"],

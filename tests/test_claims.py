@@ -8,7 +8,7 @@ for an output "0.50", or "4.5" for "4.46"; integers must match exactly). The ope
 may preview results printed anywhere in the notebook.
 
 Numbers that are not results are skipped by rule: notebook numbers ("notebook 03"),
-section and list numbers ("section 7"), years, exponents and indices inside formulas, code in backticks,
+section, exercise and list numbers ("section 7", "exercise 3"), years, exponents and indices inside formulas, code in backticks,
 quotations (blockquotes, such as the MovieLens license), link targets, tables (the
 notation tables) and *italics* (movie titles such as *Snow White and the Seven Dwarfs*). Anything else
 that is not printed must be listed in ALLOWED with the reason: settings the code shows
@@ -28,7 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {p.name[:2]: p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))}
-OURS = ["01", "02", "03", "04", "05"]
+OURS = ["01", "02", "03", "04", "05", "06"]
 
 #: Numbers the prose may state without an output above: settings shown in the code,
 #: scales, thresholds and facts of the text. Per notebook: {number as written: reason}.
@@ -61,6 +61,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "40": "estimated time in minutes",
         "0.001": "explorer setting alpha",
         "0.3": "lambda = 0.3, the setting of every run",
+        "0.1": "explorer setting alpha (exercise 2's answer)",
         "3.5": "the threshold of J the alpha comparison counts epochs to (in the code)",
     },
     "04": {
@@ -91,6 +92,24 @@ ALLOWED: dict[str, dict[str, str]] = {
         "100": "100 epochs (a setting)",
         "300": "exercise: 300 epochs",
         "26": "the date of the data set (26 September 2018), from GroupLens's README",
+    },
+    "06": {
+        "0.1": "notebook 05's alpha, shown in its code",
+        "0.3": "alpha = 0.3, the default of select_settings (a setting)",
+        "0.5": "starting features of size 0.5 (a setting)",
+        "0.9": "momentum beta = 0.9 (a setting)",
+        "0.0005": "the early-stopping tolerance in stars (a setting)",
+        "0.29": "the discount 1 / log2(11) of rank 10: a fact of the formula",
+        "1": "rank 1, a hit counts 1",
+        "3": "lambda = 3, shrinkage by 3 ratings, rank 3",
+        "4": "4 stars or more (liked), 4 checks (settings)",
+        "5": "a check every 5 epochs, 5 stars, k = 5 (settings)",
+        "6": "six candidates: the grid of the code",
+        "20": "20% held out, 20 epochs, 20 ratings, 20 runs (settings)",
+        "100": "the budget of 100 epochs of 05, test parts of 100 ratings (settings)",
+        "200": "at most 200 epochs (a setting)",
+        "1,000": "test parts of 1,000 ratings, 1,000 repeats (settings of the code)",
+        "10,000": "test parts of 10,000 ratings (a setting of the code)",
     },
 }
 
@@ -149,6 +168,7 @@ def prose_numbers(markdown: str) -> list[str]:
     text = re.sub(r"^\s*\|.*$", " ", text, flags=re.M)  # tables (the notation tables)
     text = re.sub(r"\bnotebooks? \d\d(?:(?:,| and| to| or) \d\d)*", " ", text, flags=re.I)  # notebook names
     text = re.sub(r"\bsections? \d+(?:(?:,| and| to| or) \d+)*", " ", text, flags=re.I)  # section numbers
+    text = re.sub(r"\bexercises? \d+(?:(?:,| and| to| or) \d+)*", " ", text, flags=re.I)  # exercise numbers
     text = re.sub(r"\b\d\d · ", " ", text)  # titles "03 · Training"
     text = text.replace("**", "")  # bold is checked like plain text ...
     text = re.sub(r"(?<![\w$])\*[^*\n]+\*", " ", text)  # ... but *italics* hold movie titles

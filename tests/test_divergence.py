@@ -27,11 +27,6 @@ def close_figures():
     plt.close("all")
 
 
-def explorer_seed(rng: np.random.Generator) -> int:
-    """The seed the toy explorers draw from their rng (see explorers._cached_training)."""
-    return int(rng.integers(2**32))
-
-
 def sweep(seed: int) -> dict[tuple[float, float, int], mh.TrainResult]:
     """Every lambda, alpha and k of the toy explorers, trained for the largest epochs choice.
 
@@ -47,7 +42,7 @@ def sweep(seed: int) -> dict[tuple[float, float, int], mh.TrainResult]:
     }
 
 
-SEED = explorer_seed(np.random.default_rng(0))  # as test_widgets builds the explorer
+SEED = 1  # the toy explorers' default seed, which notebooks 03 and 04 pass
 
 
 @functools.cache
@@ -95,8 +90,8 @@ def test_the_explorers_warn_for_every_diverging_alpha(capsys):
     toy = mh.load_toy()
     diverging = sorted({a for (lam, a, k), run in runs().items() if run.diverged and lam == 0.3 and k == 2})
     assert diverging, "some alpha must diverge on the toy data"
-    training = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
-    factors = mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    training = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, seed=SEED)
+    factors = mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, seed=SEED)
     for alpha in diverging:
         for ex in (training, factors):
             capsys.readouterr()

@@ -180,6 +180,20 @@ def cost_b_regularized(X, W, b, Y, R, lambda_):
     return cost_vectorized(X, W, b, Y, R, lambda_) + lambda_ / 2 * np.sum(b**2)
 
 
+def cost_b_regularized_without_half(X, W, b, Y, R, lambda_):
+    return 0.5 * np.sum(_e(X, W, b, Y, R) ** 2) + lambda_ * (np.sum(X**2) + np.sum(W**2) + np.sum(b**2))
+
+
+def cost_bias_subtracted(X, W, b, Y, R, lambda_):
+    E = (X @ W.T - b - _y0(Y, R)) * R
+    return 0.5 * np.sum(E**2) + _penalty(X, W, lambda_)
+
+
+def cost_b_column(X, W, b, Y, R, lambda_):
+    E = (X @ W.T + b[:, None] - _y0(Y, R)) * R  # b as a column: added to rows
+    return 0.5 * np.sum(E**2) + _penalty(X, W, lambda_)
+
+
 def cost_penalty_rated_movies(X, W, b, Y, R, lambda_):
     rated = R.sum(axis=1) > 0
     return 0.5 * np.sum(_e(X, W, b, Y, R) ** 2) + _penalty(X[rated], W, lambda_)
@@ -269,6 +283,9 @@ COST_TABLE = [
     (cost_halved_twice, "halved twice (1/4 instead of 1/2)"),
     (cost_whole_halved_again, "the whole cost is halved once more"),
     (cost_b_regularized, "the biases b are regularized"),
+    (cost_b_regularized_without_half, "the penalty includes the biases b and lacks its 1/2"),
+    (cost_bias_subtracted, "the bias has the wrong sign"),
+    (cost_b_column, "b made into a column (b[:, None] or b.reshape(-1, 1)"),
     (cost_penalty_rated_movies, "only the movies that have ratings"),
     (cost_penalty_rating_users, "only the users who rated something"),
     (cost_no_bias, "the bias b(j) is missing"),
@@ -423,6 +440,28 @@ def grads_penalty_per_rating(X, W, b, Y, R, lambda_):
     return dX, dW, db
 
 
+def grads_penalty_whole_in_loop(X, W, b, Y, R, lambda_):
+    dX, dW, db = np.zeros_like(X), np.zeros_like(W), np.zeros_like(b)
+    for i, j in zip(*np.nonzero(R)):
+        e = X[i] @ W[j] + b[j] - Y[i, j]
+        dX[i] += e * W[j]
+        dW[j] += e * X[i]
+        db[j] += e
+        dX += lambda_ * X  # the whole penalty, once per rating
+        dW += lambda_ * W
+    return dX, dW, db
+
+
+def grads_two_e(X, W, b, Y, R, lambda_):
+    E = _e(X, W, b, Y, R)
+    return 2 * E @ W + lambda_ * X, 2 * E.T @ X + lambda_ * W, 2 * E.sum(axis=0)
+
+
+def grads_all_doubled(X, W, b, Y, R, lambda_):
+    E = _e(X, W, b, Y, R)
+    return 2 * (E @ W + lambda_ * X), 2 * (E.T @ X + lambda_ * W), 2 * E.sum(axis=0)
+
+
 def grads_ET_W(X, W, b, Y, R, lambda_):
     E = _e(X, W, b, Y, R)
     return E.T @ W + lambda_ * X, E @ X + lambda_ * W, E.sum(axis=0)
@@ -467,6 +506,9 @@ GRADIENT_TABLE = [
     (grads_mean, "averaged over the ratings instead of added up"),
     (grads_no_bias, "the bias b(j) is missing from the prediction in the error"),
     (grads_penalty_per_rating, "the penalty gradient is added inside the loop, once per rating"),
+    (grads_penalty_whole_in_loop, "the whole penalty gradient lambda_ * X (and lambda_ * W) is added inside"),
+    (grads_two_e, "the errors are doubled (2 * e)"),
+    (grads_all_doubled, "every gradient is twice too large"),
     (grads_ET_W, "dX = E @ W is (n_movies, k)"),
     (grads_two, "should return three arrays (dX, dW, db), got 2 values"),
     (grads_stub, exercises.NOT_IMPLEMENTED),
@@ -584,6 +626,11 @@ def step_gradients_with_alpha(X, W, b, Y, R, alpha, lambda_):
     return X - alpha * dX, W - alpha * dW, b - alpha * db
 
 
+def step_gradients_without_lambda(X, W, b, Y, R, alpha, lambda_):
+    dX, dW, db = mh.gradients(X, W, b, Y, R)
+    return X - alpha * dX, W - alpha * dW, b - alpha * db
+
+
 def step_W_transposed_into_helper(X, W, b, Y, R, alpha, lambda_):
     dX, dW, db = mh.gradients(X, W.T, b, Y, R, lambda_)
     return X - alpha * dX, W - alpha * dW, b - alpha * db
@@ -616,6 +663,7 @@ STEP_TABLE = [
     (step_no_lambda, "without regularization"),
     (step_no_return, "in place is fine, but return them"),
     (step_gradients_with_alpha, "mh.gradients(X, W, b, Y, R, lambda_) takes six, without alpha"),
+    (step_gradients_without_lambda, "a required argument is missing from a call (the message names it)"),
     (step_W_transposed_into_helper, "a helper of mh rejected its arguments: the message says which argument"),
     (step_returns_two, "should return three arrays (new X, new W, new b), got 2 values"),
     (step_stub, exercises.NOT_IMPLEMENTED),
@@ -864,6 +912,25 @@ def sparse_penalty_rating_users(X, W, b, users, movies, ratings, lambda_):
     return 0.5 * np.sum(e**2) + _penalty(X, W[np.unique(users)], lambda_)
 
 
+def sparse_penalty_listed_rows(X, W, b, users, movies, ratings, lambda_):
+    e = _sparse_e(X, W, b, users, movies, ratings)
+    return 0.5 * np.sum(e**2) + _penalty(X[np.unique(movies)], W[np.unique(users)], lambda_)
+
+
+def sparse_b_per_rating(X, W, b, users, movies, ratings, lambda_):
+    return sparse_vectorized(X, W, b, users, movies, ratings, lambda_) + lambda_ / 2 * np.sum(b[users] ** 2)
+
+
+def sparse_bias_subtracted(X, W, b, users, movies, ratings, lambda_):
+    e = np.sum(X[movies] * W[users], axis=1) - b[users] - ratings
+    return 0.5 * np.sum(e**2) + _penalty(X, W, lambda_)
+
+
+def sparse_b_regularized_without_half(X, W, b, users, movies, ratings, lambda_):
+    e = _sparse_e(X, W, b, users, movies, ratings)
+    return 0.5 * np.sum(e**2) + lambda_ * (np.sum(X**2) + np.sum(W**2) + np.sum(b**2))
+
+
 def sparse_returns_array(X, W, b, users, movies, ratings, lambda_):
     e = _sparse_e(X, W, b, users, movies, ratings)
     return 0.5 * e**2 + _penalty(X, W, lambda_)
@@ -902,6 +969,10 @@ SPARSE_TABLE = [
     (sparse_mean, "averaged (np.mean)"),
     (sparse_penalty_rated_movies, "only the movies in the list"),
     (sparse_penalty_rating_users, "only the users in the list"),
+    (sparse_penalty_listed_rows, "only the movies and users in the list"),
+    (sparse_b_per_rating, "b[users]**2 (once per rating)"),
+    (sparse_bias_subtracted, "the bias has the wrong sign"),
+    (sparse_b_regularized_without_half, "the penalty includes the biases b and lacks its 1/2"),
     (sparse_returns_array, "returned an array of shape (5,), not one number"),
     (sparse_matmul, "multiply them elementwise (*)"),
     (sparse_b_not_gathered, "b[users] one per rating"),

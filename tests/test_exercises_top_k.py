@@ -82,6 +82,47 @@ def p_k_plus_1(recommended, relevant, k):
     return hits / (len(range(k + 1)))
 
 
+def p_k_plus_1_slice(recommended, relevant, k):
+    return np.isin(recommended[: k + 1], relevant).sum() / k
+
+
+def p_cumsum(recommended, relevant, k):
+    hits = np.isin(recommended, relevant)
+    return np.cumsum(hits)[k] / k  # [k] is the (k + 1)-th entry
+
+
+def p_loop_0_based_le_k(recommended, relevant, k):
+    hits = 0
+    for r, movie in enumerate(recommended):
+        if r <= k and movie in relevant:
+            hits += 1
+    return hits / k
+
+
+def p_loop_rank_le_k_plus_1(recommended, relevant, k):
+    hits = 0
+    for rank, movie in enumerate(recommended, start=1):
+        if rank <= k + 1 and movie in relevant:
+            hits += 1
+    return hits / k
+
+
+def p_relevant_cut(recommended, relevant, k):
+    return np.isin(recommended[:k], relevant[:k]).sum() / k
+
+
+def p_floor_division(recommended, relevant, k):
+    return np.isin(recommended[:k], relevant).sum() // k
+
+
+def p_last_k(recommended, relevant, k):
+    return np.isin(recommended[-k:], relevant).sum() / k
+
+
+def p_k_minus_1_over_k_minus_1(recommended, relevant, k):
+    return np.isin(recommended[: k - 1], relevant).sum() / (k - 1)
+
+
 def p_stub(recommended, relevant, k):
     raise NotImplementedError
 
@@ -119,6 +160,18 @@ PRECISION_CASES = [
     (p_k_minus_1, "only the first k - 1 movies"),
     (p_from_1, "skipping the best movie"),
     (p_k_plus_1, "divided by k + 1"),
+    (p_k_plus_1_slice, "k + 1 movies are looked at"),
+    (p_cumsum, "k + 1 movies are looked at"),
+    (p_loop_0_based_le_k, "k + 1 movies are looked at"),
+    (p_loop_rank_le_k_plus_1, "k + 1 movies are looked at"),
+    (p_relevant_cut, "relevant is cut to its first k movies"),
+    (p_floor_division, "integer division (//)"),
+    (p_k_minus_1_over_k_minus_1, "the hits are divided by k - 1"),
+    # no catalogue entry explains every case: the honest message with the failing case
+    (
+        p_last_k,
+        "on test case 1 (recommended [12, 7, 3, 10, 5, 1, 9, 2], relevant [0, 2, 4, 5, 7, 9, 11], k = 5)",
+    ),
     (p_stub, "not implemented yet"),
     (p_none, "returned None: did you forget `return precision@k`?"),
     (p_array, "should return one number (precision@k), got ndarray"),
@@ -240,6 +293,27 @@ def n_zero_division_numpy(recommended, relevant, k):
     return np.sum(np.isin(recommended[:k], relevant) * d) / np.sum(d[: min(k, len(relevant))])
 
 
+def n_k_plus_1_slice(recommended, relevant, k):
+    d = 1 / np.log2(np.arange(2, k + 3))  # k + 1 discounts
+    return np.sum(np.isin(recommended[: k + 1], relevant) * d) / np.sum(d[: min(k, len(relevant))])
+
+
+def n_break_loop(recommended, relevant, k):
+    dcg = 0.0
+    for r, movie in enumerate(recommended):
+        if r > k:  # lets r = k through: k + 1 movies
+            break
+        if movie in relevant:
+            dcg += 1 / math.log2(r + 2)
+    idcg = sum(1 / math.log2(r + 2) for r in range(min(k, len(relevant))))
+    return dcg / idcg
+
+
+def n_at_k_plus_1(recommended, relevant, k):
+    d = 1 / np.log2(np.arange(2, k + 3))
+    return np.sum(np.isin(recommended[: k + 1], relevant) * d) / np.sum(d[: min(k + 1, len(relevant))])
+
+
 def n_stub(recommended, relevant, k):
     raise NotImplementedError
 
@@ -267,6 +341,9 @@ NDCG_CASES = [
     (n_mixed_logs_other_way, "DCG uses the natural log but the ideal DCG log2"),
     (n_zero_division, "while 1 / log2(1) divides by zero"),
     (n_zero_division_numpy, "NDCG@k is nan: probably a division by zero"),
+    (n_k_plus_1_slice, "the first k + 1 movies are judged"),
+    (n_break_loop, "the first k + 1 movies are judged"),
+    (n_at_k_plus_1, "this is NDCG@(k + 1)"),
     (n_stub, "not implemented yet"),
     (n_tuple, "should return one number (NDCG@k), got tuple"),
 ]
@@ -282,22 +359,38 @@ def test_check_ndcg_at_k(capsys, fn, expected):
     assert captured.err == ""
 
 
-def test_catalogues_have_distinct_diagnoses_where_they_first_fail():
-    """Each typical mistake, on the first case where it differs from the right answer, gives a
-    value that no other mistake still alive at that case gives: the diagnosis is unambiguous."""
-    for variants in (exercises._precision_variants, exercises._ndcg_variants):
-        table = [variants(*case) for case in exercises._top_k_cases()]
-        mistakes = [m for m in table[0] if m != "correct"]
-        assert len(mistakes) >= 10
+@pytest.mark.parametrize(
+    ("variants", "check"),
+    [
+        (exercises._precision_variants, mh.check_precision_at_k),
+        (exercises._ndcg_variants, mh.check_ndcg_at_k),
+    ],
+    ids=["precision", "ndcg"],
+)
+def test_every_catalogued_mistake_is_diagnosed_as_itself(capsys, variants, check):
+    """A function that returns exactly what a catalogued mistake gives, case by case, gets that
+    mistake's diagnosis: no two mistakes agree on every case, and each is wrong on one."""
+    cases = exercises._top_k_cases()
+    tables = [variants(*case) for case in cases]
+    mistakes = [m for m in tables[0] if m != "correct"]
+    assert len(mistakes) >= 10
+    for m in mistakes:
 
-        def first_failure(m, table=table):
-            return next(i for i, t in enumerate(table) if not math.isclose(t[m], t["correct"], abs_tol=1e-9))
+        def imitation(recommended, relevant, k, m=m):
+            at = next(i for i, case in enumerate(cases) if np.array_equal(case[0], recommended))
+            return tables[at][m]
 
-        for m in mistakes:
-            at = first_failure(m)
-            for other in mistakes:
-                if other != m and first_failure(other) >= at:
-                    assert not math.isclose(table[at][m], table[at][other], abs_tol=1e-9), (m, other)
+        check(imitation)
+        out = capsys.readouterr().out
+        assert out == f"not quite: {m}.\n", (m, out)
+
+
+def test_the_cases_hold_the_traps():
+    """A hit just beyond the list (rank k + 1), fewer relevant movies than k, no hit at all."""
+    cases = exercises._top_k_cases()
+    assert any(recommended[k] in relevant for recommended, relevant, k in cases)
+    assert any(len(relevant) < k for _, relevant, k in cases)
+    assert any(not np.isin(recommended[:k], relevant).any() for recommended, relevant, k in cases)
 
 
 def test_the_checkers_agree_with_the_helper_on_random_lists(rng):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -184,3 +186,25 @@ def test_table_and_plot_shape_errors():
     with pytest.raises(ValueError, match="do not fit together"):
         mh.plot_ratings_heatmap(ax, np.zeros((5, 3)), toy.R, toy.movies, toy.users)
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("call", "shown"),
+    [
+        (lambda p: mh.cost(*p[:4], np.where(p[4] == 1, 5.0, 0.0), 1.0), "found 5 at index (0, 0)"),
+        (lambda p: mh.cost(*p, np.float64(-1.5)), "got -1.5."),
+        (
+            lambda p: mh.gradient_descent(
+                *p[3:], k=2, alpha=0.03, lambda_=0.3, epochs=np.int64(-2), rng=np.random.default_rng(0)
+            ),
+            "got -2.",
+        ),
+        (lambda p: mh.init_params(5, 4, np.float32(2.5), np.random.default_rng(0)), "got 2.5."),
+    ],
+)
+def test_messages_show_numpy_numbers_plainly(toy_params, call, shown):
+    """NumPy 2 writes np.float64(5.0) for repr(5.0 as a NumPy number): messages show 5."""
+    with pytest.raises((TypeError, ValueError)) as err:
+        call(toy_params)
+    message = str(err.value)
+    assert shown in message and not re.search(r"np\.(float|int)\d+\(", message), message

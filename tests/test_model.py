@@ -168,6 +168,7 @@ def test_gradient_descent_flags_divergence():
     )
     assert res.diverged
     assert "diverged" in res.message and "alpha = 0.5" in res.message and "smaller alpha" in res.message
+    assert res.message.endswith("for example a third of it, 0.17.")  # not a tenth: too timid a hint
     assert np.all(np.isfinite(res.cost_history)) and res.epochs_run < 500
     assert np.all(np.isfinite(res.X)) and np.all(np.isfinite(res.W)) and np.all(np.isfinite(res.b))
 

@@ -54,7 +54,7 @@ def test_optimizer_explorer_bad_input(toy):
 
 
 def test_training_explorer_moves_every_slider(toy, capsys):
-    ex = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    ex = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users)
     assert list(ex.controls) == ["lambda_", "alpha", "k", "epochs"]
     assert all(c.continuous_update is False for c in ex.controls.values())
     assert 0.0 in ex.controls["lambda_"].options[0]  # lambda = 0 is reachable
@@ -74,7 +74,7 @@ def test_training_explorer_moves_every_slider(toy, capsys):
 
 
 def test_training_explorer_reports_divergence(toy, capsys):
-    ex = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    ex = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users)
     ex.controls["alpha"].value = max(ALPHA_CHOICES)
     res = ex.state["result"]
     assert res.diverged and np.all(np.isfinite(res.cost_history))
@@ -84,7 +84,7 @@ def test_training_explorer_reports_divergence(toy, capsys):
 
 
 def test_training_explorer_caches_runs(toy):
-    ex = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    ex = mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users)
     first = ex.state["result"]
     ex.controls["lambda_"].value = 1.0
     ex.controls["lambda_"].value = 0.3
@@ -92,9 +92,7 @@ def test_training_explorer_caches_runs(toy):
 
 
 def test_factor_explorer_scrubs_and_retrains(toy, capsys):
-    ex = mh.factor_explorer(
-        toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0), epochs=200, snapshot_every=20
-    )
+    ex = mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, epochs=200, snapshot_every=20)
     assert list(ex.controls) == ["lambda_", "alpha", "k", "frame"]
     assert all(c.continuous_update is False for c in ex.controls.values())
     frame = ex.controls["frame"]
@@ -116,7 +114,7 @@ def test_factor_explorer_scrubs_and_retrains(toy, capsys):
 
 
 def test_factor_explorer_divergence(toy, capsys):
-    ex = mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    ex = mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users)
     ex.controls["alpha"].value = max(ALPHA_CHOICES)
     assert ex.state["result"].diverged
     assert ex.controls["frame"].max == len(ex.state["result"].snapshots) - 1
@@ -125,9 +123,25 @@ def test_factor_explorer_divergence(toy, capsys):
     assert not ex.state["result"].diverged and ex.controls["frame"].value == ex.controls["frame"].max
 
 
-def test_explorer_bad_rng(toy):
-    with pytest.raises(TypeError, match="rng must be a np.random.Generator"):
-        mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, 0)
+def test_explorer_bad_seed(toy):
+    with pytest.raises(TypeError, match=r"seed \(seed of the starting values.*must be an integer >= 0"):
+        mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="seed"):
+        mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, seed=-1)
+
+
+@pytest.mark.parametrize(
+    ("explorer", "options"),
+    [(mh.training_explorer, dict(epochs=1000)), (mh.factor_explorer, dict(epochs=600, snapshot_every=20))],
+)
+def test_the_default_run_is_the_static_figures_run(toy, explorer, options):
+    """Notebooks 03 and 04 draw the explorer's default above it with the same call and seed."""
+    ex = explorer(toy.Y, toy.R, toy.movies, toy.users, seed=1)
+    figure = mh.gradient_descent(toy.Y, toy.R, 2, 0.03, 0.3, rng=np.random.default_rng(1), **options)
+    np.testing.assert_array_equal(ex.state["result"].X, figure.X)
+    np.testing.assert_array_equal(ex.state["result"].cost_history, figure.cost_history)
+    if "snapshot_every" in options:
+        assert [s.epoch for s in ex.state["result"].snapshots] == [s.epoch for s in figure.snapshots]
 
 
 def test_explorer_change_from_another_thread_waits_and_is_drawn():
@@ -175,6 +189,6 @@ def test_explorer_figures_are_not_pyplot_figures(toy, monkeypatch, capsys):
     )
     X, W, b = hand_params()
     mh.optimizer_explorer(X, W, b, toy.Y, toy.R, toy.movies, toy.users, movie=1)
-    mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
-    mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, np.random.default_rng(0))
+    mh.training_explorer(toy.Y, toy.R, toy.movies, toy.users, seed=0)
+    mh.factor_explorer(toy.Y, toy.R, toy.movies, toy.users, seed=0)
     assert len(managers) == 3 and all(m is None for m in managers), managers
