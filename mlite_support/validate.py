@@ -705,7 +705,9 @@ def names(name: str, value: Any, n: int | None, what: str) -> list[str]:
     list of str
     """
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
-        raise TypeError(f"{name} must be a list of {n or 'the'} {what} names (strings), got {_shown(value):.60}.")
+        raise TypeError(
+            f"{name} must be a list of {n or 'the'} {what} names (strings), got {_shown(value):.60}."
+        )
     items = list(value)
     if n is None and not items:
         raise ValueError(f"{name} is empty: give one name per {what}.")
