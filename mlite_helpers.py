@@ -173,11 +173,9 @@ def cost_loops(
     Parameters
     ----------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
-        Movie features, user preferences, user biases.
     Y, R : np.ndarray, shape (n_movies, n_users)
         Ratings (any value, NaN included, where R = 0) and the 0/1 indicator r(i,j).
     lambda_ : float
-        Regularization strength, >= 0.
 
     Returns
     -------
@@ -212,11 +210,9 @@ def cost(X: np.ndarray, W: np.ndarray, b: np.ndarray, Y: np.ndarray, R: np.ndarr
     Parameters
     ----------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
-        Movie features, user preferences, user biases.
     Y, R : np.ndarray, shape (n_movies, n_users)
         Ratings (any value, NaN included, where R = 0) and the 0/1 indicator r(i,j).
     lambda_ : float
-        Regularization strength, >= 0.
 
     Returns
     -------
@@ -246,11 +242,9 @@ def gradients_loops(
     Parameters
     ----------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
-        Movie features, user preferences, user biases.
     Y, R : np.ndarray, shape (n_movies, n_users)
         Ratings (any value, NaN included, where R = 0) and the 0/1 indicator r(i,j).
     lambda_ : float
-        Regularization strength, >= 0.
 
     Returns
     -------
@@ -285,11 +279,9 @@ def gradients(
     Parameters
     ----------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
-        Movie features, user preferences, user biases.
     Y, R : np.ndarray, shape (n_movies, n_users)
         Ratings (any value, NaN included, where R = 0) and the 0/1 indicator r(i,j).
     lambda_ : float
-        Regularization strength, >= 0.
 
     Returns
     -------
@@ -322,11 +314,9 @@ def numerical_gradients(
     Parameters
     ----------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
-        Movie features, user preferences, user biases.
     Y, R : np.ndarray, shape (n_movies, n_users)
         Ratings (any value, NaN included, where R = 0) and the 0/1 indicator r(i,j).
     lambda_ : float
-        Regularization strength, >= 0.
     eps : float, default 1e-6
         Step of the central difference, between 0 and 1.
 
@@ -412,11 +402,9 @@ def compare_gradients(
     Parameters
     ----------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
-        Movie features, user preferences, user biases.
     Y, R : np.ndarray, shape (n_movies, n_users)
         Ratings (any value, NaN included, where R = 0) and the 0/1 indicator r(i,j).
     lambda_ : float
-        Regularization strength, >= 0.
     grad_fn : callable, optional
         ``grad_fn(X, W, b, Y, R, lambda_) -> (dX, dW, db)``; defaults to :func:`gradients`.
     eps : float, default 1e-6
@@ -462,10 +450,8 @@ def init_params(n_movies: int, n_users: int, k: int, rng: np.random.Generator, s
 
     Parameters
     ----------
-    n_movies, n_users : int
-        Number of movies and users, >= 1.
-    k : int
-        Number of latent features, >= 1.
+    n_movies, n_users, k : int
+        Numbers of movies, users and latent features, each >= 1.
     rng : np.random.Generator
         Source of randomness, e.g. ``np.random.default_rng(42)``.
     scale : float, default 0.1
@@ -474,7 +460,6 @@ def init_params(n_movies: int, n_users: int, k: int, rng: np.random.Generator, s
     Returns
     -------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
-        Movie features, user preferences, user biases.
     """
     n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
     n_users = validate.integer("n_users", n_users, 1, "number of users")
@@ -578,13 +563,11 @@ def descend(
         ``(X, W, b) -> (J, dX, dW, db)``.
     params : tuple of (X, W, b)
         Starting parameters, shapes (n_movies, k), (n_users, k), (n_users,); not modified.
-    alpha : float
-        Learning rate, > 0.
-    epochs : int
-        Number of steps, >= 0.
+    alpha, epochs : float, int
+        Learning rate (> 0) and number of steps (>= 0).
     scale : tuple of three floats or arrays, default (1, 1, 1)
-        Step multipliers for X, W and b (arrays of shape (n_movies, 1), (n_users, 1),
-        (n_users,) give every row its own step).
+        Step multipliers for X, W and b; arrays (n_movies, 1), (n_users, 1), (n_users,) give
+        every row its own step.
     momentum : float, default 0.0
         Heavy-ball momentum in [0, 1).
     snapshot_every : int, optional
@@ -592,8 +575,8 @@ def descend(
     progress : bool, default False
         Print J to stderr every 10% of the epochs (never used in the notebooks).
     callback : callable, optional
-        ``callback(epoch, X, W, b) -> bool``, called after every step kept; returning True
-        stops training there (early stopping, taught in 06_choosing_and_judging).
+        ``callback(epoch, X, W, b) -> bool`` after every step kept; True stops training
+        (early stopping, taught in 06_choosing_and_judging).
 
     Returns
     -------
@@ -732,20 +715,12 @@ def gradient_descent(
 
     Parameters
     ----------
-    Y : np.ndarray, shape (n_movies, n_users)
-        Ratings (mean-normalized or not); any value where R = 0.
-    R : np.ndarray, shape (n_movies, n_users)
-        1 where rated, 0 elsewhere.
-    k : int
-        Number of latent features, >= 1.
-    alpha : float
-        Learning rate, > 0.
-    lambda_ : float
-        Regularization strength, >= 0.
-    epochs : int
-        Number of gradient steps, >= 0.
+    Y, R : np.ndarray, shape (n_movies, n_users)
+        Ratings (mean-normalized or not; anything where R = 0) and the 0/1 indicator.
+    k, alpha, lambda_, epochs : int, float, float, int
+        Latent features (>= 1), learning rate (> 0), regularization (>= 0), steps (>= 0).
     rng : np.random.Generator
-        Used by :func:`init_params` for the starting values.
+        For the starting values (:func:`init_params`).
     snapshot_every : int, optional
         Save a :class:`Snapshot` every this many epochs (plus the first and the last).
     init : tuple of (X, W, b), optional
@@ -1162,32 +1137,21 @@ def fit_ratings(
         Training ratings as (users, movies, ratings) triplets.
     n_movies, n_users : int
         Sizes of X and W (movies or users without ratings are allowed).
-    k : int
-        Number of latent features, >= 1.
-    alpha : float
-        Learning rate, > 0.
-    lambda_ : float
-        Regularization strength, >= 0.
-    epochs : int
-        Number of steps, >= 0.
+    k, alpha, lambda_, epochs : int, float, float, int
+        Latent features (>= 1), learning rate (> 0), regularization (>= 0), steps (>= 0).
     rng : np.random.Generator
         For the starting values (:func:`init_params`).
-    scaled_steps : bool, default True
-        Per-row step sizes, as explained above.
-    shrink : float, default 0.0
-        Shrinkage of the movie means (see :func:`movie_means`).
-    normalize : bool, default True
-        Subtract the movie means before training and add them back when predicting.
-    momentum : float, default 0.0
-        Heavy-ball momentum in [0, 1) (see :func:`descend`); 0.9 crosses long flat valleys
-        about ten times faster.
-    init_scale : float, default 0.1
-        Standard deviation of the random starting values of X and W.
+    scaled_steps, normalize : bool, default True
+        Per-row step sizes, as explained above; subtract the movie means first.
+    shrink, momentum, init_scale : float, defaults 0.0, 0.0, 0.1
+        Shrinkage of the movie means (:func:`movie_means`), heavy-ball momentum in [0, 1)
+        (:func:`descend`; 0.9 crosses long flat valleys about ten times faster), spread of
+        the random start.
     progress : bool, default False
         Print J to stderr every 10% of the epochs.
     callback : callable, optional
-        ``callback(epoch, model) -> bool`` after every epoch, with the model so far (its
-        ``cost_history`` left empty); True stops training (see :func:`select_settings`).
+        ``callback(epoch, model) -> bool`` after every epoch (the model's ``cost_history``
+        left empty); True stops training (see :func:`select_settings`).
 
     Returns
     -------
