@@ -295,7 +295,7 @@ def test_notebook_in_jupyterlab(lab, browser, path):
                 moved.append(f"widget {index} slider {handle_index} (from {label})")
 
         if path.name.startswith("03"):  # alpha to its maximum: divergence is reported, not plotted
-            from mlite_helpers import ALPHA_CHOICES
+            from mlite_support.explorers import ALPHA_CHOICES
 
             top = f"{max(ALPHA_CHOICES):g}"
             labels = page.evaluate(SHOWN_JS, 0)["sliders"]
