@@ -182,9 +182,7 @@ def cost_loops(
     float
         The cost J (equal to :func:`cost` up to rounding).
     """
-    X, W, b = validate.params(X, W, b)
-    Y, R = validate.ratings(Y, R, (X.shape[0], W.shape[0]))
-    lambda_ = validate.lambda_(lambda_)
+    X, W, b, Y, R, lambda_ = validate.problem(X, W, b, Y, R, lambda_)
     n_movies, n_users = Y.shape
     J = 0.0
     for i in range(n_movies):
@@ -219,9 +217,7 @@ def cost(X: np.ndarray, W: np.ndarray, b: np.ndarray, Y: np.ndarray, R: np.ndarr
     float
         The cost J.
     """
-    X, W, b = validate.params(X, W, b)
-    Y, R = validate.ratings(Y, R, (X.shape[0], W.shape[0]))
-    lambda_ = validate.lambda_(lambda_)
+    X, W, b, Y, R, lambda_ = validate.problem(X, W, b, Y, R, lambda_)
     Y = np.where(R == 1, Y, 0.0)  # unrated entries (NaN) must not reach the sum: NaN * 0 is NaN
     E = (X @ W.T + b - Y) * R  # the error matrix: y_hat - y where rated, 0 elsewhere
     return float(0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(X**2) + np.sum(W**2)))
@@ -250,9 +246,7 @@ def gradients_loops(
     -------
     dX, dW, db : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
     """
-    X, W, b = validate.params(X, W, b)
-    Y, R = validate.ratings(Y, R, (X.shape[0], W.shape[0]))
-    lambda_ = validate.lambda_(lambda_)
+    X, W, b, Y, R, lambda_ = validate.problem(X, W, b, Y, R, lambda_)
     dX = lambda_ * X  # the penalty's part: d/dx of lambda_/2 ||x||^2
     dW = lambda_ * W
     db = np.zeros_like(b)  # b is not regularized
@@ -287,9 +281,7 @@ def gradients(
     -------
     dX, dW, db : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
     """
-    X, W, b = validate.params(X, W, b)
-    Y, R = validate.ratings(Y, R, (X.shape[0], W.shape[0]))
-    lambda_ = validate.lambda_(lambda_)
+    X, W, b, Y, R, lambda_ = validate.problem(X, W, b, Y, R, lambda_)
     E = (X @ W.T + b - np.where(R == 1, Y, 0.0)) * R  # the error matrix of cost()
     dX = E @ W + lambda_ * X
     dW = E.T @ X + lambda_ * W

@@ -251,6 +251,28 @@ def ratings(Y: Any, R: Any, shape: tuple[int, int] | None = None) -> tuple[np.nd
     return Y, R
 
 
+def problem(
+    X: Any, W: Any, b: Any, Y: Any, R: Any, lam: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """The arguments of the cost and its gradients, all checked: X, W, b, the Y and R they fit, lambda_.
+
+    Parameters
+    ----------
+    X, W, b : array_like, shapes (n_movies, k), (n_users, k), (n_users,)
+    Y, R : array_like, shape (n_movies, n_users)
+    lam : float
+        The caller's ``lambda_`` (checked by :func:`lambda_`).
+
+    Returns
+    -------
+    X, W, b, Y, R : np.ndarray
+    lambda_ : float
+    """
+    X, W, b = params(X, W, b)
+    Y, R = ratings(Y, R, (X.shape[0], W.shape[0]))
+    return X, W, b, Y, R, lambda_(lam)
+
+
 def number(
     name: str,
     value: Any,
