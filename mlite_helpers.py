@@ -1733,11 +1733,6 @@ def _solve_each(lhs: np.ndarray, rhs: np.ndarray, n_rated: np.ndarray) -> np.nda
     return np.linalg.solve(lhs, rhs[:, :, None])[:, :, 0]
 
 
-def _als_lambda(lambda_: Any) -> float:
-    why = "regularization strength; ALS needs it > 0, or a user with few ratings has no single best w"
-    return validate.number("lambda_", lambda_, low=0.0, strict=True, meaning=why, example="10.0")
-
-
 def als_user_step(
     X: np.ndarray, data: Ratings, n_users: int, lambda_: float, *, scaled_lambda: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -1765,14 +1760,16 @@ def als_user_step(
     W, b : np.ndarray, shapes (n_users, k), (n_users,)
         Zeros for a user without ratings.
     """
-    X, _, _ = validate.params(X, np.zeros((1, np.shape(X)[-1])), np.zeros(1))
-    (n_movies, k), lambda_ = X.shape, _als_lambda(lambda_)
-    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users)
+    X, lambda_ = validate.matrix("X", X, "(n_movies, k)"), validate.ridge_lambda(lambda_)
+    (n_movies, k), scaled_lambda = X.shape, validate.flag("scaled_lambda", scaled_lambda)
+    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of X")
     A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1]
     rated = sparse.csr_array((np.ones(y.size), (users, movies)), shape=(n_users, n_movies))  # R^T
     lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
     n_j = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings
-    lhs[:, range(k), range(k)] += (lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_))[:, None]
+    penalty = lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_)
+    validate.ridge_penalty(penalty, lhs[:, range(k), range(k)], "user")
+    lhs[:, range(k), range(k)] += penalty[:, None]
     Y_T = sparse.csr_array((y, (users, movies)), shape=(n_users, n_movies))
     theta = _solve_each(lhs, Y_T @ A, n_j)  # rhs: sum_i y(i,j) a(i); no penalty on b, theta[:, k]
     return theta[:, :k], theta[:, k]
@@ -1803,13 +1800,15 @@ def als_movie_step(
     X : np.ndarray, shape (n_movies, k)
         Zeros for a movie without ratings.
     """
-    _, W, b = validate.params(np.zeros((1, np.shape(W)[-1])), W, b)
-    (n_users, k), lambda_ = W.shape, _als_lambda(lambda_)
-    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users)
+    (W, b), lambda_ = validate.preferences(W, b), validate.ridge_lambda(lambda_)
+    (n_users, k), scaled_lambda = W.shape, validate.flag("scaled_lambda", scaled_lambda)
+    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of W")
     rated = sparse.csr_array((np.ones(y.size), (movies, users)), shape=(n_movies, n_users))  # R
     lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
     n_i = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings
-    lhs[:, range(k), range(k)] += (lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_))[:, None]
+    penalty = lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_)
+    validate.ridge_penalty(penalty, lhs[:, range(k), range(k)], "movie")
+    lhs[:, range(k), range(k)] += penalty[:, None]
     Y_b = sparse.csr_array((y - b[users], (movies, users)), shape=(n_movies, n_users))  # y(i,j) - b(j)
     return _solve_each(lhs, Y_b @ W, n_i)  # rhs: sum_j (y(i,j) - b(j)) w(j)
 
@@ -1853,9 +1852,19 @@ def fit_als(
     """
     users, movies, ratings = validate.ratings_triplets("data", data, n_movies, n_users)
     n_movies, n_users = int(n_movies), int(n_users)
+    lambda_, sweeps = (
+        validate.ridge_lambda(lambda_),
+        validate.integer("sweeps", sweeps, 0, "number of sweeps"),
+    )
+    init_scale = validate.number(
+        "init_scale", init_scale, low=0.0, strict=True, meaning="spread of the start"
+    )
+    normalize, scaled_lambda = (
+        validate.flag("normalize", normalize),
+        validate.flag("scaled_lambda", scaled_lambda),
+    )
     order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
     users, movies, ratings = users[order], movies[order], ratings[order]
-    lambda_, sweeps = _als_lambda(lambda_), validate.integer("sweeps", sweeps, 0, "number of sweeps")
     X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
     mu = movie_means(movies, ratings, n_movies, shrink)[0] if normalize else np.zeros(n_movies)
     y = Ratings(users, movies, ratings - mu[movies])

@@ -143,7 +143,7 @@ def test_half_steps_bad_inputs():
         mh.als_user_step(np.ones((1, 2)), GOOD, 2, 1.0)
     with pytest.raises(TypeError, match=r"Ratings\(users, movies, ratings\)"):
         mh.als_user_step(np.ones((2, 2)), [1, 2], 2, 1.0)
-    with pytest.raises(ValueError, match="b has 3 entries but W has 2 rows"):
+    with pytest.raises(ValueError, match=r"b \(one bias per user, a row of W each\) must have shape \(2,\)"):
         mh.als_movie_step(np.ones((2, 2)), np.zeros(3), GOOD, 2, 1.0)
     with pytest.raises(ValueError, match="lambda_"):
         mh.als_movie_step(np.ones((2, 2)), np.zeros(2), GOOD, 2, 0.0)
