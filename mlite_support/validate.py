@@ -912,23 +912,29 @@ def early_stopping(max_epochs: Any, every: Any, patience: Any, tol: Any) -> tupl
     )
 
 
-def fit_function(fit: Any, options: Any) -> tuple[Callable[..., Any], dict[str, Any]]:
-    """A training function and its options, checked by calling neither.
+def fit_function(fit: Any, options: Any, alpha: float | None) -> tuple[Callable[..., Any], dict[str, Any]]:
+    """A training function, its options and its learning rate, checked by calling none of them.
 
     Parameters
     ----------
     fit : callable
-        ``fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=..., **options)``.
+        ``fit(data, n_movies, n_users, k=..., alpha=..., lambda_=..., epochs=..., rng=...,
+        callback=..., **options)``, without ``alpha`` when alpha is None.
     options : dict of str to Any
         Its keyword options.
+    alpha : float or None
+        The (checked) learning rate; None for a fit without one (mh.fit_als).
 
     Returns
     -------
     fit : callable
     options : dict
     """
-    usage = "fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=..., **fit_options)"
-    fit = function("fit", fit, f"such as mh.fit_ratings, called as {usage}")
+    usage = (
+        "fit(data, n_movies, n_users, k=..., alpha=..., lambda_=..., epochs=..., rng=..., callback=..., "
+        "**fit_options), without alpha for a fit without a learning rate"
+    )
+    fit = function("fit", fit, f"such as mh.fit_ratings or mh.fit_als, called as {usage}")
     if not isinstance(options, dict) or not all(isinstance(key, str) for key in options):
         raise TypeError(
             f"fit_options must be a dict of option names (strings) to values, e.g. {{'momentum': 0.9}}; "
@@ -944,13 +950,24 @@ def fit_function(fit: Any, options: Any) -> tuple[Callable[..., Any], dict[str, 
         signature = inspect.signature(fit)
     except (TypeError, ValueError):  # a builtin without a signature: nothing to check
         return fit, dict(options)
+    rate = {} if alpha is None else {"alpha": alpha}
     try:
-        signature.bind(*range(8), callback=None, **options)
+        signature.bind(0, 1, 2, k=1, lambda_=1.0, epochs=1, rng=None, callback=None, **rate, **options)
     except TypeError as err:
+        if "'alpha'" in str(err) and alpha is None:
+            raise TypeError(
+                f"fit has a learning rate ({err}) but alpha is None: pass alpha, e.g. alpha=0.3 (None is for "
+                "a fit without one, such as mh.fit_als)."
+            ) from None
+        if "'alpha'" in str(err):
+            raise TypeError(
+                f"fit has no learning rate ({err}) but alpha is {alpha:g}: pass alpha=None for a fit without "
+                "one, such as mh.fit_als."
+            ) from None
         if any(f"'{key}'" in str(err) for key in options):
             raise TypeError(
                 f"fit_options {options!r:.80} do not fit {usage} ({err}). Pass only keyword options fit "
-                "takes besides its eight arguments and callback (see help(fit))."
+                "takes besides its arguments and callback (see help(fit))."
             ) from None
         raise TypeError(f"fit cannot be called as {usage} ({err}). Give it these parameters.") from None
     return fit, dict(options)

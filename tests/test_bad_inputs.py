@@ -263,11 +263,9 @@ def _top_n_explorer_good() -> dict[str, Any]:
     return dict(runs={(1.0, 2): w["model"]}, train=w["data"], test=w["data"], titles=w["ml"].titles, n=2)
 
 
-def fit_without_callback(
-    data, n_movies, n_users, k, alpha, lambda_, epochs, rng, momentum, init_scale, shrink
-):
-    """A fit with every option of the default fit_options but no callback parameter."""
-    return mh.fit_ratings(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, momentum=momentum)
+def fit_without_callback(data, n_movies, n_users, k, alpha, lambda_, epochs, rng):
+    """A fit with the arguments of fit_ratings but no callback parameter."""
+    return mh.fit_ratings(data, n_movies, n_users, k, alpha, lambda_, epochs, rng)
 
 
 def fit_calling_back_wrongly(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, *, callback=None, **kw):
@@ -793,7 +791,8 @@ CATALOGUE: dict[str, Entry] = {
                 "fit_ratings",
                 mh.fit_ratings(W_()["data"], 5, 4, 1, 0.5, 1.0, 1, np.random.default_rng(0)),
                 mh.gradient_descent,
-                fit_without_callback,
+                Bad(fit_without_callback, "unexpected keyword argument 'callback'"),
+                Bad(mh.fit_als, "fit has no learning rate .* pass alpha=None"),
                 Bad(fit_calling_back_wrongly, r"callback\(epoch, model\)"),
                 Bad(fit_returning_nothing, "fit must return"),
                 Bad(lambda *args, **kwargs: None, r"never calls callback\(epoch, model\)"),
@@ -1056,7 +1055,7 @@ CATALOGUE: dict[str, Entry] = {
     "fit_als": Entry(
         mh.fit_als,
         lambda: dict(
-            data=W_()["data"], n_movies=5, n_users=4, k=2, lambda_=1.0, sweeps=2, rng=np.random.default_rng(0)
+            data=W_()["data"], n_movies=5, n_users=4, k=2, lambda_=1.0, epochs=2, rng=np.random.default_rng(0)
         ),
         {
             "data": bad_data(),
@@ -1064,12 +1063,13 @@ CATALOGUE: dict[str, Entry] = {
             "n_users": [*BAD_COUNT, None, Bad(2, "users must hold")],
             "k": BAD_K,
             "lambda_": BAD_ALS_LAMBDA,
-            "sweeps": BAD_EPOCHS,
+            "epochs": BAD_EPOCHS,
             "rng": BAD_RNG,
             "shrink": [-1, INF, "3", None, HUGE],
             "normalize": BAD_FLAG,
             "init_scale": [0, -1, NAN, HUGE, "0.1", None, Bad(1e40, "smaller init_scale")],
             "scaled_lambda": BAD_FLAG,
+            "callback": [42, "stop", True, Bad(lambda epoch, X, W, b: True, "callback is called as")],
         },
     ),
     # -- Spark (mlite_support.spark): every check runs before Spark does any work -----------
@@ -1231,7 +1231,7 @@ def test_catalogue_size():
     """The counts the reliability report quotes (a floor: the catalogue only grows)."""
     n_functions = len(CATALOGUE)
     n_arguments = sum(len(e.bad) for e in CATALOGUE.values())
-    assert n_functions >= 68 and n_arguments >= 334 and len(CASES) >= 1680, (
+    assert n_functions >= 68 and n_arguments >= 335 and len(CASES) >= 1688, (
         n_functions,
         n_arguments,
         len(CASES),
