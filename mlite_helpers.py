@@ -1387,7 +1387,8 @@ class Selection:
     model : RatingsModel
         Trained with the chosen settings on all the ratings given.
     fit, alpha, fit_options, seed
-        How every run was trained (all from the same start), for :meth:`refit`.
+        How every run was trained (all from the same start), for :meth:`refit`; alpha is
+        None for a fit without a learning rate (:func:`fit_als`).
     message : str
         The choice, and a note when it lies at the edge of the grid.
     """
@@ -1398,7 +1399,7 @@ class Selection:
     validation_rmse: float
     results: dict[tuple[float, int], SettingResult]
     fit: Callable[..., RatingsModel]
-    alpha: float
+    alpha: float | None
     fit_options: dict[str, Any]
     seed: int
     message: str
@@ -1424,8 +1425,14 @@ class Selection:
         lambda_, k = validate.grid_key("setting", setting, trained, "the grid with trained epochs")
         data = _as_ratings("data", data, n_movies, n_users)
         epochs, rng = self.results[lambda_, k].epochs, np.random.default_rng(self.seed)
-        model = self.fit(data, n_movies, n_users, k, self.alpha, lambda_, epochs, rng, **self.fit_options)
+        settings = dict(k=k, lambda_=lambda_, epochs=epochs, rng=rng, **_rate(self.alpha), **self.fit_options)
+        model = self.fit(data, n_movies, n_users, **settings)
         return validate.instance("the result of fit", model, RatingsModel, "fit must return its model.")
+
+
+def _rate(alpha: float | None) -> dict[str, float]:
+    """The keyword ``alpha`` for a fit with a learning rate; none for a fit without (alpha None)."""
+    return {} if alpha is None else {"alpha": alpha}
 
 
 def select_settings(
@@ -1436,7 +1443,7 @@ def select_settings(
     *,
     lambdas: tuple[float, ...] = (3.0, 10.0, 30.0),
     ks: tuple[int, ...] = (2, 10),
-    alpha: float = 0.3,
+    alpha: float | None = 0.3,
     max_epochs: int = 200,
     every: int = 5,
     patience: int = 4,
@@ -1464,16 +1471,19 @@ def select_settings(
         For the validation split and the start shared by every run.
     lambdas, ks : tuple
         The grid: distinct lambdas >= 0, distinct ks from 1 to min(n_movies, n_users).
-    alpha, max_epochs, every, patience, tol : float, int, int, int, float
-        Learning rate, most epochs of a run (up to 100,000), and early stopping as above.
+    alpha : float or None, default 0.3
+        Learning rate of ``fit``, > 0; None for a fit without one, such as :func:`fit_als`.
+    max_epochs, every, patience, tol : int, int, int, float
+        Most epochs of a run (up to 100,000), and early stopping as above.
     validation_fraction : float, default 0.2
     fit : callable, default fit_ratings
-        Any ``fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=...,
-        **fit_options)`` that calls ``callback(epoch, model)`` after every epoch and stops
-        when it returns True.
+        Any ``fit(data, n_movies, n_users, k=..., alpha=..., lambda_=..., epochs=..., rng=...,
+        callback=..., **fit_options)`` (without ``alpha`` when alpha is None) that calls
+        ``callback(epoch, model)`` after every epoch and stops when it returns True:
+        :func:`fit_ratings` or :func:`fit_als`.
     fit_options : dict, optional
-        Keyword options of ``fit``; default ``momentum=0.9, init_scale=0.5, shrink=3.0``
-        (05_movielens).
+        Keyword options of ``fit``; for :func:`fit_ratings` by default ``momentum=0.9,
+        init_scale=0.5, shrink=3.0`` (05_movielens), for any other fit none.
     progress : bool, default False
         A line per run on stderr (a selection takes seconds; off in the notebooks).
 
@@ -1483,11 +1493,12 @@ def select_settings(
     """
     data, rng = _as_ratings("data", data, n_movies, n_users), validate.generator(rng)
     lambdas, ks = validate.lambda_grid("lambdas", lambdas), validate.k_grid("ks", ks, min(n_movies, n_users))
-    alpha, progress = validate.alpha(alpha), validate.flag("progress", progress)
+    alpha, progress = None if alpha is None else validate.alpha(alpha), validate.flag("progress", progress)
     max_epochs, every, patience, tol = validate.early_stopping(max_epochs, every, patience, tol)
     share = validate.fraction("validation_fraction", validation_fraction, "share of each user held out")
-    options = dict(momentum=0.9, init_scale=0.5, shrink=3.0) if fit_options is None else fit_options
-    fit, options = validate.fit_function(fit, options)
+    if fit_options is None:  # notebook 05's fast settings, for fit_ratings
+        fit_options = dict(momentum=0.9, init_scale=0.5, shrink=3.0) if fit is fit_ratings else {}
+    fit, options = validate.fit_function(fit, fit_options, alpha)
     train, val = (data.take(part) for part in split_ratings(data.users, share, rng))
     if val.ratings.size == 0:
         raise ValueError("the validation part is empty: raise validation_fraction, or pass more ratings.")
@@ -1506,7 +1517,8 @@ def select_settings(
 
         run_rng = np.random.default_rng(seed)  # the same start for every setting
         callback = validate.epoch_callback(check, RatingsModel)  # refuses a fit that calls it wrongly
-        fit(train, n_movies, n_users, k, alpha, lambda_, max_epochs, run_rng, callback=callback, **options)
+        settings = dict(k=k, lambda_=lambda_, epochs=max_epochs, rng=run_rng, **_rate(alpha), **options)
+        fit(train, n_movies, n_users, callback=callback, **settings)
         results[lambda_, k] = SettingResult(best[1], best[0], np.reshape(curve, (-1, 2)))
         line = f"lambda_ = {lambda_:g}, k = {k}: validation RMSE {best[0]:.4f} after {best[1]} epochs"
         if progress:
@@ -1517,9 +1529,9 @@ def select_settings(
             run(lambda_, k)
     (lambda_, k), chosen = min(results.items(), key=lambda item: item[1].validation_rmse)
     if chosen.epochs == 0:
+        diverged = "" if alpha is None else f"every run diverged (lower alpha, now {alpha:g}), or "
         raise ValueError(
-            f"no run reached its first validation check: every run diverged (lower alpha, now {alpha:g}), "
-            "or fit never calls callback(epoch, model)."
+            f"no run reached its first validation check: {diverged}fit never calls callback(epoch, model)."
         )
     notes = [
         f"{name} = {value:g} is at the edge of the grid {grid}: try values beyond it."
@@ -1690,11 +1702,6 @@ def _solve_each(lhs: np.ndarray, rhs: np.ndarray, n_rated: np.ndarray) -> np.nda
     return np.linalg.solve(lhs, rhs[:, :, None])[:, :, 0]
 
 
-def _als_lambda(lambda_: Any) -> float:
-    why = "regularization strength; ALS needs it > 0, or a user with few ratings has no single best w"
-    return validate.number("lambda_", lambda_, low=0.0, strict=True, meaning=why, example="10.0")
-
-
 def als_user_step(
     X: np.ndarray, data: Ratings, n_users: int, lambda_: float, *, scaled_lambda: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -1722,14 +1729,16 @@ def als_user_step(
     W, b : np.ndarray, shapes (n_users, k), (n_users,)
         Zeros for a user without ratings.
     """
-    X, _, _ = validate.params(X, np.zeros((1, np.shape(X)[-1])), np.zeros(1))
-    (n_movies, k), lambda_ = X.shape, _als_lambda(lambda_)
-    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users)
+    X, lambda_ = validate.matrix("X", X, "(n_movies, k)"), validate.ridge_lambda(lambda_)
+    (n_movies, k), scaled_lambda = X.shape, validate.flag("scaled_lambda", scaled_lambda)
+    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of X")
     A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1]
     rated = sparse.csr_array((np.ones(y.size), (users, movies)), shape=(n_users, n_movies))  # R^T
     lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
     n_j = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings
-    lhs[:, range(k), range(k)] += (lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_))[:, None]
+    penalty = lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_)
+    validate.ridge_penalty(penalty, lhs[:, range(k), range(k)], "user")
+    lhs[:, range(k), range(k)] += penalty[:, None]
     Y_T = sparse.csr_array((y, (users, movies)), shape=(n_users, n_movies))
     theta = _solve_each(lhs, Y_T @ A, n_j)  # rhs: sum_i y(i,j) a(i); no penalty on b, theta[:, k]
     return theta[:, :k], theta[:, k]
@@ -1760,13 +1769,15 @@ def als_movie_step(
     X : np.ndarray, shape (n_movies, k)
         Zeros for a movie without ratings.
     """
-    _, W, b = validate.params(np.zeros((1, np.shape(W)[-1])), W, b)
-    (n_users, k), lambda_ = W.shape, _als_lambda(lambda_)
-    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users)
+    (W, b), lambda_ = validate.preferences(W, b), validate.ridge_lambda(lambda_)
+    (n_users, k), scaled_lambda = W.shape, validate.flag("scaled_lambda", scaled_lambda)
+    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of W")
     rated = sparse.csr_array((np.ones(y.size), (movies, users)), shape=(n_movies, n_users))  # R
     lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
     n_i = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings
-    lhs[:, range(k), range(k)] += (lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_))[:, None]
+    penalty = lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_)
+    validate.ridge_penalty(penalty, lhs[:, range(k), range(k)], "movie")
+    lhs[:, range(k), range(k)] += penalty[:, None]
     Y_b = sparse.csr_array((y - b[users], (movies, users)), shape=(n_movies, n_users))  # y(i,j) - b(j)
     return _solve_each(lhs, Y_b @ W, n_i)  # rhs: sum_j (y(i,j) - b(j)) w(j)
 
@@ -1777,20 +1788,23 @@ def fit_als(
     n_users: int,
     k: int,
     lambda_: float,
-    sweeps: int,
+    epochs: int,
     rng: np.random.Generator,
     *,
     shrink: float = 0.0,
     normalize: bool = True,
     init_scale: float = 0.1,
     scaled_lambda: bool = False,
+    callback: Callable[[int, RatingsModel], bool] | None = None,
 ) -> RatingsModel:
     """Alternating least squares on rating triplets: the model of :func:`fit_ratings`, another way.
 
     Taught in 07_als_and_spark. After the mean normalization of :func:`fit_ratings`, each sweep
     solves every user's (w, b) with X fixed (:func:`als_user_step`), then every movie's x with W
     and b fixed (:func:`als_movie_step`). Each half-step is the exact minimum of J over its half,
-    so J never increases.
+    so J never increases. One sweep is one epoch of ALS: the arguments are those of
+    :func:`fit_ratings` without its learning rate, so :func:`select_settings` takes either
+    (with ``alpha=None``).
 
     Parameters
     ----------
@@ -1798,10 +1812,13 @@ def fit_als(
         As in :func:`fit_ratings` (rng draws the starting X).
     lambda_ : float
         Regularization strength, > 0.
-    sweeps : int
+    epochs : int
         Number of sweeps (a user and a movie half-step each), >= 0.
     scaled_lambda : bool, default False
         Each row's lambda_ times its number of ratings, as Spark's ALS (J then has that penalty).
+    callback : callable, optional
+        ``callback(epoch, model) -> bool`` after every sweep, with the model so far (its
+        ``cost_history`` left empty); True stops training, as in :func:`fit_ratings`.
 
     Returns
     -------
@@ -1809,13 +1826,20 @@ def fit_als(
         Parameters, movie means, and J before training and after each sweep.
     """
     users, movies, ratings = validate.ratings_triplets("data", data, n_movies, n_users)
-    n_movies, n_users = int(n_movies), int(n_users)
+    n_movies, n_users, lambda_ = int(n_movies), int(n_users), validate.ridge_lambda(lambda_)
+    epochs = validate.integer("epochs", epochs, 0, "number of sweeps")
+    init_scale = validate.number(
+        "init_scale", init_scale, low=0.0, strict=True, meaning="spread of the start"
+    )
+    normalize = validate.flag("normalize", normalize)
+    scaled_lambda = validate.flag("scaled_lambda", scaled_lambda)
+    callback = validate.function("callback", callback, "(epoch, model) -> bool", 2, optional=True)
     order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
     users, movies, ratings = users[order], movies[order], ratings[order]
-    lambda_, sweeps = _als_lambda(lambda_), validate.integer("sweeps", sweeps, 0, "number of sweeps")
     X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
     mu = movie_means(movies, ratings, n_movies, shrink)[0] if normalize else np.zeros(n_movies)
     y = Ratings(users, movies, ratings - mu[movies])
+    rating_range = (float(ratings.min()), float(ratings.max()))
     n_i, n_j = np.bincount(movies, minlength=n_movies), np.bincount(users, minlength=n_users)
     lambda_x, lambda_w = (lambda_ * n_i, lambda_ * n_j) if scaled_lambda else (lambda_, lambda_)
 
@@ -1823,13 +1847,18 @@ def fit_als(
         penalty = np.sum(lambda_x * np.sum(X**2, axis=1)) + np.sum(lambda_w * np.sum(W**2, axis=1))
         return sparse_cost_and_gradients(X, W, b, *y, 0.0)[0] + float(penalty) / 2
 
-    history = [cost(X, W, b)]
-    for _ in range(sweeps):
+    history, stopped = [cost(X, W, b)], False
+    for epoch in range(1, epochs + 1):
         W, b = als_user_step(X, y, n_users, lambda_, scaled_lambda=scaled_lambda)
         X = als_movie_step(W, b, y, n_movies, lambda_, scaled_lambda=scaled_lambda)
         history.append(cost(X, W, b))
-    message = f"ALS, {sweeps} sweeps: J went from {history[0]:.4g} to {history[-1]:.4g}."
-    rating_range = (float(ratings.min()), float(ratings.max()))
+        model = RatingsModel(X, W, b, mu, lambda_, np.empty(0), False, "", rating_range)
+        if callback is not None and callback(epoch, model):
+            stopped = True
+            break
+    done = len(history) - 1
+    how = f"Stopped early after {done} epochs" if stopped else f"Trained {done} epochs"
+    message = f"{how} of ALS (sweeps): J went from {history[0]:.4g} to {history[-1]:.4g}."
     return RatingsModel(X, W, b, mu, lambda_, np.array(history), False, message, rating_range)
 
 

@@ -43,6 +43,14 @@ SPARK_SETTINGS: dict[str, str] = {
     "spark.driver.extraJavaOptions": "-Xss16m",  # ALS's long chain of steps needs a deep stack
 }
 
+#: Spark's index columns are 32-bit integers (INT): user and movie indices stay below this.
+INT_LIMIT = int(np.iinfo(np.int32).max)
+SPARK_INT = "Spark's 32-bit index columns"
+
+#: Most worker threads of a local session: more only slow one machine down (Spark's own
+#: limit is that of a 32-bit integer).
+MAX_CORES = 1024
+
 #: Where the Java process writes its own messages (startup notes, warnings), not the notebook.
 SPARK_LOG: Path = Path(tempfile.gettempdir()) / "mlite-spark.log"
 
@@ -86,7 +94,9 @@ def start_spark(cores: int = 2) -> SparkSession | None:
     Parameters
     ----------
     cores : int, default 2
-        Worker threads of the local "cluster" (``local[cores]``).
+        Worker threads of the local "cluster" (``local[cores]``), 1 to :data:`MAX_CORES`. A
+        session already running in this Python process is reused when it has as many; with
+        another number, stop it first (``spark.stop()``).
 
     Returns
     -------
@@ -94,7 +104,7 @@ def start_spark(cores: int = 2) -> SparkSession | None:
         None, after printing what is missing and how to install it, when pyspark or Java 17
         is not available.
     """
-    cores = validate.integer("cores", cores, 1, "worker threads of local Spark")
+    cores = validate.integer("cores", cores, 1, "worker threads of local Spark", MAX_CORES)
     missing = spark_missing()
     if missing:
         print(missing)
@@ -103,7 +113,14 @@ def start_spark(cores: int = 2) -> SparkSession | None:
     from pyspark.java_gateway import launch_gateway
     from pyspark.sql import SparkSession
 
-    if SparkContext._active_spark_context is None:  # the first start in this Python process
+    running = SparkContext._active_spark_context
+    if running is not None and running.master != f"local[{cores}]":
+        raise ValueError(
+            f"a Spark session ({running.master}) is already running in this Python process, so cores = "
+            f"{cores} cannot apply to it. Stop it first with spark.stop(), or pass the cores it was started "
+            "with."
+        )
+    if running is None:  # no session in this Python process yet (or the last one was stopped)
         conf = SparkConf().setMaster(f"local[{cores}]").setAppName("mlite").setAll(SPARK_SETTINGS.items())
         with SPARK_LOG.open("ab") as log:
             gateway = launch_gateway(conf, popen_kwargs={"stdout": log, "stderr": log})
@@ -131,9 +148,8 @@ def ratings_frame(spark: SparkSession, data: Ratings) -> DataFrame:
     pyspark.sql.DataFrame
         One row per rating: ``user`` (int), ``movie`` (int), ``rating`` (float).
     """
-    if not isinstance(data, tuple) or len(data) != 3:
-        raise TypeError("data must be a Ratings(users, movies, ratings) triplet of arrays.")
-    users, movies, ratings = validate.triplets(*data, np.iinfo(np.int32).max, np.iinfo(np.int32).max)
+    users, movies, ratings = validate.ratings_triplets("data", data, INT_LIMIT, INT_LIMIT, SPARK_INT)
+    spark = validate.spark_session(spark)  # checked after data, both before Spark does any work
     # Through a CSV file, read by Java: faster than sending Python rows (no Python workers needed).
     path = Path(tempfile.mkdtemp(prefix="mlite-ratings-")) / "ratings.csv"
     table = np.column_stack([users, movies, ratings])
@@ -159,12 +175,19 @@ def spark_factors(model: Any, n_movies: int, n_users: int) -> tuple[np.ndarray, 
     """
     n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
     n_users = validate.integer("n_users", n_users, 1, "number of users")
+    fix = (
+        "Pass what ALS(...).fit(frame) returns (a model of mh.fit_ratings or mh.fit_als has X and W already)."
+    )
+    model = validate.spark_object("model", model, "pyspark.ml.recommendation.ALSModel", fix)
     factors = []
     for frame, n, what in ((model.itemFactors, n_movies, "movie"), (model.userFactors, n_users, "user")):
         rows = frame.collect()
         ids = np.array([row["id"] for row in rows], dtype=int)
         if ids.size and ids.max() >= n:
-            raise ValueError(f"the model has a {what} with index {ids.max()}, but n_{what}s is {n}.")
+            raise ValueError(
+                f"the model has a {what} with index {ids.max()}, but n_{what}s is {n}: pass the n_{what}s of "
+                "the ratings the model was trained on."
+            )
         F = np.zeros((n, model.rank))
         F[ids] = np.array([row["features"] for row in rows], dtype=float).reshape(ids.size, model.rank)
         factors.append(F)

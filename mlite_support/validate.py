@@ -8,6 +8,7 @@ silent NaN, clamp or wrap-around.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import math
 import numbers
@@ -20,6 +21,7 @@ import numpy as np
 
 __all__ = [
     "LARGEST",
+    "LOST_IN_ROUNDING",
     "alpha",
     "axes",
     "color",
@@ -49,8 +51,13 @@ __all__ = [
     "number",
     "params",
     "path",
+    "preferences",
     "ratings",
     "ratings_triplets",
+    "ridge_lambda",
+    "ridge_penalty",
+    "spark_object",
+    "spark_session",
     "text",
     "top_list",
     "top_lists",
@@ -943,23 +950,29 @@ def early_stopping(max_epochs: Any, every: Any, patience: Any, tol: Any) -> tupl
     )
 
 
-def fit_function(fit: Any, options: Any) -> tuple[Callable[..., Any], dict[str, Any]]:
-    """A training function and its options, checked by calling neither.
+def fit_function(fit: Any, options: Any, alpha: float | None) -> tuple[Callable[..., Any], dict[str, Any]]:
+    """A training function, its options and its learning rate, checked by calling none of them.
 
     Parameters
     ----------
     fit : callable
-        ``fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=..., **options)``.
+        ``fit(data, n_movies, n_users, k=..., alpha=..., lambda_=..., epochs=..., rng=...,
+        callback=..., **options)``, without ``alpha`` when alpha is None.
     options : dict of str to Any
         Its keyword options.
+    alpha : float or None
+        The (checked) learning rate; None for a fit without one (mh.fit_als).
 
     Returns
     -------
     fit : callable
     options : dict
     """
-    usage = "fit(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=..., **fit_options)"
-    fit = function("fit", fit, f"such as mh.fit_ratings, called as {usage}")
+    usage = (
+        "fit(data, n_movies, n_users, k=..., alpha=..., lambda_=..., epochs=..., rng=..., callback=..., "
+        "**fit_options), without alpha for a fit without a learning rate"
+    )
+    fit = function("fit", fit, f"such as mh.fit_ratings or mh.fit_als, called as {usage}")
     if not isinstance(options, dict) or not all(isinstance(key, str) for key in options):
         raise TypeError(
             f"fit_options must be a dict of option names (strings) to values, e.g. {{'momentum': 0.9}}; "
@@ -975,13 +988,24 @@ def fit_function(fit: Any, options: Any) -> tuple[Callable[..., Any], dict[str, 
         signature = inspect.signature(fit)
     except (TypeError, ValueError):  # a builtin without a signature: nothing to check
         return fit, dict(options)
+    rate = {} if alpha is None else {"alpha": alpha}
     try:
-        signature.bind(*range(8), callback=None, **options)
+        signature.bind(0, 1, 2, k=1, lambda_=1.0, epochs=1, rng=None, callback=None, **rate, **options)
     except TypeError as err:
+        if "'alpha'" in str(err) and alpha is None:
+            raise TypeError(
+                f"fit has a learning rate ({err}) but alpha is None: pass alpha, e.g. alpha=0.3 (None is for "
+                "a fit without one, such as mh.fit_als)."
+            ) from None
+        if "'alpha'" in str(err):
+            raise TypeError(
+                f"fit has no learning rate ({err}) but alpha is {alpha:g}: pass alpha=None for a fit without "
+                "one, such as mh.fit_als."
+            ) from None
         if any(f"'{key}'" in str(err) for key in options):
             raise TypeError(
                 f"fit_options {options!r:.80} do not fit {usage} ({err}). Pass only keyword options fit "
-                "takes besides its eight arguments and callback (see help(fit))."
+                "takes besides its arguments and callback (see help(fit))."
             ) from None
         raise TypeError(f"fit cannot be called as {usage} ({err}). Give it these parameters.") from None
     return fit, dict(options)
@@ -1138,3 +1162,118 @@ def epoch_callback(check: Callable[[int, Any], bool], kind: type) -> Callable[..
         return check(*args)
 
     return callback
+
+
+# -- 07_als_and_spark: the ALS half-steps and Spark -----------------------------------------
+
+#: A penalty below this share of a row's squared features is lost in rounding (float64 keeps
+#: about 16 digits): that row's normal equations are then singular in floating point.
+LOST_IN_ROUNDING = 1e-12
+
+
+def ridge_lambda(value: Any) -> float:
+    """The lambda_ of ALS: a finite number > 0 (with 0, a user with few ratings has no single best w).
+
+    Parameters
+    ----------
+    value : Any
+
+    Returns
+    -------
+    float
+    """
+    why = "regularization strength; ALS needs it > 0, or a user with few ratings has no single best w"
+    return number("lambda_", value, low=0.0, strict=True, meaning=why, example="10.0")
+
+
+def preferences(W: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
+    """User preferences W (n_users, k) and biases b (n_users,), without the movie features.
+
+    Parameters
+    ----------
+    W, b : array_like
+
+    Returns
+    -------
+    W : np.ndarray, shape (n_users, k)
+    b : np.ndarray, shape (n_users,)
+    """
+    W = matrix("W", W, "(n_users, k)", "For one user use W.reshape(1, -1).")
+    return W, vector("b", b, W.shape[0], "one bias per user, a row of W each")
+
+
+def ridge_penalty(penalty: np.ndarray, squares: np.ndarray, what: str) -> None:
+    """Refuse a lambda_ lost in rounding next to a row's squared features (ALS half-steps).
+
+    Row n's normal equations add ``penalty[n]`` to the diagonal ``squares[n]`` (sums of
+    squared features over the row's ratings). Below :data:`LOST_IN_ROUNDING` of the largest
+    of them the penalty vanishes in float64, the equations of a row with fewer ratings than
+    unknowns become singular and their solution arbitrary.
+
+    Parameters
+    ----------
+    penalty : np.ndarray, shape (n,)
+        lambda_ (or lambda_ times the row's number of ratings) for every row.
+    squares : np.ndarray, shape (n, k)
+        The diagonals of the rows' sums of outer products, before the penalty.
+    what : str
+        "user" or "movie", for the message.
+    """
+    largest = squares.max(axis=1)
+    lost = penalty < LOST_IN_ROUNDING * largest
+    if lost.any():
+        n = int(np.argmax(lost))
+        raise ValueError(
+            f"lambda_ is lost in rounding next to the squared features of {what} {n}: its penalty "
+            f"{penalty[n]:.3g} is below {LOST_IN_ROUNDING:g} of their sum of squares {largest[n]:.3g}, so "
+            "its normal equations are singular in floating point and their solution arbitrary. Use a larger "
+            f"lambda_ (at least {largest[n] * LOST_IN_ROUNDING:.1g}), or features of order 1 (a smaller "
+            "init_scale in mh.fit_als)."
+        )
+
+
+def spark_object(name: str, value: Any, kind: str, fix: str) -> Any:
+    """A pyspark object (``"pyspark.sql.SparkSession"``, ...), checked without starting Spark.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    kind : str
+        The full name of its pyspark class.
+    fix : str
+        Where a right one comes from, for the message.
+
+    Returns
+    -------
+    The same ``value``.
+    """
+    module, _, cls = kind.rpartition(".")
+    try:
+        expected = getattr(importlib.import_module(module), cls)
+    except ImportError:  # no pyspark: nothing can be a pyspark object
+        expected = None
+    if expected is None or not isinstance(value, expected):
+        raise TypeError(f"{name} must be a pyspark {cls}, got {type(value).__name__}. {fix}")
+    return value
+
+
+def spark_session(spark: Any) -> Any:
+    """A running Spark session: a ``SparkSession`` that was not stopped.
+
+    Parameters
+    ----------
+    spark : pyspark.sql.SparkSession
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+    """
+    fix = "Start one with spark = mh.start_spark() (None means pyspark or Java 17 is missing; it says which)."
+    spark = spark_object("spark", spark, "pyspark.sql.SparkSession", fix)
+    if getattr(getattr(spark, "_sc", None), "_jsc", None) is None:  # what SparkContext.stop() leaves
+        raise ValueError(
+            "spark was stopped (spark.stop()): its Java process is gone. Start a new session with "
+            "spark = mh.start_spark()."
+        )
+    return spark

@@ -62,7 +62,7 @@ def test_fit_als_never_increases_J(rng, scaled_lambda):
     model = mh.fit_als(data, 15, 12, 3, 0.5, 15, rng, scaled_lambda=scaled_lambda)
     assert model.cost_history.shape == (16,)
     assert np.all(np.diff(model.cost_history) <= 1e-9 * model.cost_history[0])
-    assert not model.diverged and "15 sweeps" in model.message
+    assert not model.diverged and model.message.startswith("Trained 15 epochs of ALS (sweeps): J went from")
 
 
 def test_fit_als_reports_J_of_the_model():
@@ -92,7 +92,25 @@ def test_fit_als_and_fit_ratings_share_inputs_and_result(rng):
     assert als.predict(data.users, data.movies).shape == data.ratings.shape
 
 
-def test_zero_sweeps_keeps_the_start(rng):
+def test_callback_sees_every_sweep_and_stops_training(rng):
+    _, _, _, Y, R = random_problem(rng, 12, 9, 2)
+    data, seen = triplets(Y, R), []
+
+    def stop_at_3(epoch, model):
+        seen.append((epoch, model))
+        return epoch == 3
+
+    model = mh.fit_als(data, 12, 9, 2, 1.0, 10, np.random.default_rng(4), callback=stop_at_3)
+    assert [epoch for epoch, _ in seen] == [1, 2, 3] and model.cost_history.shape == (4,)
+    assert model.message.startswith("Stopped early after 3 epochs of ALS (sweeps)")
+    np.testing.assert_array_equal(seen[-1][1].X, model.X)  # the callback saw the parameters returned
+    assert seen[-1][1].cost_history.size == 0 and seen[-1][1].rating_range == model.rating_range
+    three = mh.fit_als(data, 12, 9, 2, 1.0, 3, np.random.default_rng(4))
+    np.testing.assert_array_equal(three.W, model.W)  # stopping after 3 sweeps is training for 3 epochs
+    np.testing.assert_array_equal(three.cost_history, model.cost_history)
+
+
+def test_zero_epochs_keep_the_start(rng):
     data = mh.Ratings(np.array([0, 1]), np.array([1, 0]), np.array([3.0, 4.0]))
     model = mh.fit_als(data, 2, 2, 2, 1.0, 0, np.random.default_rng(0), init_scale=0.3)
     X0, _, _ = mh.init_params(2, 2, 2, np.random.default_rng(0), scale=0.3)
@@ -109,8 +127,9 @@ GOOD = mh.Ratings(np.array([0, 1]), np.array([1, 0]), np.array([3.0, 4.0]))
         ({"lambda_": 0.0}, ValueError, r"lambda_ must be a finite number > 0 .*ALS needs it > 0"),
         ({"lambda_": -1.0}, ValueError, "lambda_"),
         ({"lambda_": "1"}, TypeError, "lambda_"),
-        ({"sweeps": -1}, ValueError, r"sweeps \(number of sweeps\)"),
-        ({"sweeps": 2.5}, TypeError, "sweeps"),
+        ({"epochs": -1}, ValueError, r"epochs \(number of sweeps\)"),
+        ({"epochs": 2.5}, TypeError, "epochs"),
+        ({"callback": lambda epoch, X, W, b: True}, TypeError, r"callback is called as \(epoch, model\)"),
         ({"k": 0}, ValueError, "k"),
         ({"n_users": 1}, ValueError, "users must hold user indices from 0 to 0"),
         ({"data": (np.array([0]), np.array([0]))}, TypeError, r"Ratings\(users, movies, ratings\)"),
@@ -129,7 +148,7 @@ GOOD = mh.Ratings(np.array([0, 1]), np.array([1, 0]), np.array([3.0, 4.0]))
     ],
 )
 def test_fit_als_bad_inputs(kwargs, error, match):
-    args = {"data": GOOD, "n_movies": 2, "n_users": 2, "k": 2, "lambda_": 1.0, "sweeps": 2}
+    args = {"data": GOOD, "n_movies": 2, "n_users": 2, "k": 2, "lambda_": 1.0, "epochs": 2}
     args["rng"] = np.random.default_rng(0)
     args.update(kwargs)
     with pytest.raises(error, match=match):
@@ -143,7 +162,7 @@ def test_half_steps_bad_inputs():
         mh.als_user_step(np.ones((1, 2)), GOOD, 2, 1.0)
     with pytest.raises(TypeError, match=r"Ratings\(users, movies, ratings\)"):
         mh.als_user_step(np.ones((2, 2)), [1, 2], 2, 1.0)
-    with pytest.raises(ValueError, match="b has 3 entries but W has 2 rows"):
+    with pytest.raises(ValueError, match=r"b \(one bias per user, a row of W each\) must have shape \(2,\)"):
         mh.als_movie_step(np.ones((2, 2)), np.zeros(3), GOOD, 2, 1.0)
     with pytest.raises(ValueError, match="lambda_"):
         mh.als_movie_step(np.ones((2, 2)), np.zeros(2), GOOD, 2, 0.0)

@@ -25,6 +25,7 @@ import pytest
 
 import mlite_helpers as mh
 from mlite_support import exercises, explorers, movielens, plots, versions
+from mlite_support import spark as spark_support
 
 NAN, INF, HUGE = float("nan"), float("inf"), 1e200
 FIX = re.compile(
@@ -145,6 +146,11 @@ BAD_SEED = [-1, 1.5, "1", None, True, np.random.default_rng(0)]
 BAD_FLAG = ["yes", 1, None]
 BAD_TEXT = [42, None, ["a"]]
 BAD_COUNT = [0, -3, 2.5, "5", True]
+#: ALS needs lambda_ > 0, and one that does not vanish in rounding next to the squared features.
+BAD_ALS_LAMBDA = [0.0, -0.1, NAN, INF, "1", None, 1j, HUGE, True, Bad(1e-300, "lambda_ is lost in rounding")]
+#: A stand-in for a running Spark session or a trained ALSModel: the catalogues of the Spark
+#: functions only reach checks made before Spark is used (Spark itself: test_spark.py).
+RUNNING_SPARK = object()
 
 
 def bad_data() -> list[Any]:
@@ -258,11 +264,9 @@ def _top_n_explorer_good() -> dict[str, Any]:
     return dict(runs={(1.0, 2): w["model"]}, train=w["data"], test=w["data"], titles=w["ml"].titles, n=2)
 
 
-def fit_without_callback(
-    data, n_movies, n_users, k, alpha, lambda_, epochs, rng, momentum, init_scale, shrink
-):
-    """A fit with every option of the default fit_options but no callback parameter."""
-    return mh.fit_ratings(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, momentum=momentum)
+def fit_without_callback(data, n_movies, n_users, k, alpha, lambda_, epochs, rng):
+    """A fit with the arguments of fit_ratings but no callback parameter."""
+    return mh.fit_ratings(data, n_movies, n_users, k, alpha, lambda_, epochs, rng)
 
 
 def fit_calling_back_wrongly(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, *, callback=None, **kw):
@@ -788,7 +792,8 @@ CATALOGUE: dict[str, Entry] = {
                 "fit_ratings",
                 mh.fit_ratings(W_()["data"], 5, 4, 1, 0.5, 1.0, 1, np.random.default_rng(0)),
                 mh.gradient_descent,
-                fit_without_callback,
+                Bad(fit_without_callback, "unexpected keyword argument 'callback'"),
+                Bad(mh.fit_als, "fit has no learning rate .* pass alpha=None"),
                 Bad(fit_calling_back_wrongly, r"callback\(epoch, model\)"),
                 Bad(fit_returning_nothing, "fit must return"),
                 Bad(lambda *args, **kwargs: None, r"never calls callback\(epoch, model\)"),
@@ -994,6 +999,124 @@ CATALOGUE: dict[str, Entry] = {
             "min_rating": [NAN, INF, "4", None, True, Bad(6.0, "above every held-out rating")],
         },
     ),
+    # -- 07_als_and_spark -----------------------------------------------------------------
+    "als_user_step": Entry(
+        mh.als_user_step,
+        lambda: dict(X=W_()["X"], data=W_()["data"], n_users=4, lambda_=1.0),
+        {
+            "X": [
+                None,
+                "X",
+                W_()["X"].ravel(),
+                W_()["X"][:, :0],
+                W_()["X"][:0],
+                nan_at(W_()["X"]),
+                W_()["X"] * 1e60,
+                W_()["X"] + 1j,
+                [["a", "b"]] * 5,
+                Bad(W_()["X"][:3], "from the rows of X"),
+                Bad(W_()["X"] * 1e10, "lambda_ is lost in rounding"),
+            ],
+            "data": bad_data(),
+            "n_users": [*BAD_COUNT, None, Bad(2, "users must hold")],
+            "lambda_": BAD_ALS_LAMBDA,
+            "scaled_lambda": BAD_FLAG,
+        },
+    ),
+    "als_movie_step": Entry(
+        mh.als_movie_step,
+        lambda: dict(W=W_()["W"], b=W_()["b"], data=W_()["data"], n_movies=5, lambda_=1.0),
+        {
+            "W": [
+                None,
+                "W",
+                W_()["W"].ravel(),
+                W_()["W"][:, :0],
+                nan_at(W_()["W"]),
+                W_()["W"] * 1e60,
+                [["a", "b"]] * 4,
+                Bad(W_()["W"][:3], "b .*must have shape \\(3,\\)"),
+                Bad(W_()["W"] * 1e10, "lambda_ is lost in rounding"),
+            ],
+            "b": [
+                None,
+                "b",
+                0.5,
+                W_()["b"][:3],
+                W_()["b"][:, None],
+                nan_at(W_()["b"], (0,)),
+                W_()["b"] + HUGE,
+            ],
+            "data": bad_data(),
+            "n_movies": [*BAD_COUNT, None, Bad(3, "movies must hold")],
+            "lambda_": BAD_ALS_LAMBDA,
+            "scaled_lambda": BAD_FLAG,
+        },
+    ),
+    "fit_als": Entry(
+        mh.fit_als,
+        lambda: dict(
+            data=W_()["data"], n_movies=5, n_users=4, k=2, lambda_=1.0, epochs=2, rng=np.random.default_rng(0)
+        ),
+        {
+            "data": bad_data(),
+            "n_movies": [*BAD_COUNT, None, Bad(3, "movies must hold")],
+            "n_users": [*BAD_COUNT, None, Bad(2, "users must hold")],
+            "k": BAD_K,
+            "lambda_": BAD_ALS_LAMBDA,
+            "epochs": BAD_EPOCHS,
+            "rng": BAD_RNG,
+            "shrink": [-1, INF, "3", None, HUGE],
+            "normalize": BAD_FLAG,
+            "init_scale": [0, -1, NAN, HUGE, "0.1", None, Bad(1e40, "smaller init_scale")],
+            "scaled_lambda": BAD_FLAG,
+            "callback": [42, "stop", True, Bad(lambda epoch, X, W, b: True, "callback is called as")],
+        },
+    ),
+    # -- Spark (mlite_support.spark): every check runs before Spark does any work -----------
+    "start_spark": Entry(
+        spark_support.start_spark, lambda: dict(cores=2), {"cores": [0, -1, 2.5, "2", True, None, 10**12]}
+    ),
+    "ratings_frame": Entry(
+        spark_support.ratings_frame,
+        lambda: dict(spark=RUNNING_SPARK, data=W_()["data"]),
+        {
+            "spark": [
+                None,
+                "spark",
+                42,
+                Bad(spark_support.start_spark, "got function"),
+                Bad(W_()["data"], "must be a pyspark SparkSession"),
+            ],
+            "data": [
+                None,
+                "ratings",
+                (np.array([0]), np.array([0])),
+                mh.Ratings(np.array([0]), np.array([0]), np.array([NAN])),
+                mh.Ratings(np.array([0]), np.array([0.5]), np.array([3.0])),
+                mh.Ratings(np.array([0, 1]), np.array([0]), np.array([3.0])),
+                mh.Ratings(np.array([], int), np.array([], int), np.array([])),
+                mh.Ratings(np.array([-1]), np.array([0]), np.array([3.0])),
+                mh.Ratings(np.array([0]), np.array([0]), np.array([HUGE])),
+                Bad(mh.Ratings(np.array([2**31]), np.array([0]), np.array([3.0])), "32-bit"),
+            ],
+        },
+    ),
+    "spark_factors": Entry(
+        spark_support.spark_factors,
+        lambda: dict(model=RUNNING_SPARK, n_movies=5, n_users=4),
+        {
+            "model": [
+                None,
+                "model",
+                Bad(W_()["model"], "has X and W already"),
+                W_()["result"],
+                (W_()["X"], W_()["W"]),
+            ],
+            "n_movies": [*BAD_COUNT, None],
+            "n_users": [*BAD_COUNT, None],
+        },
+    ),
     # -- exercise checkers ----------------------------------------------------------------
     **{
         name: Entry(getattr(exercises, name), lambda: dict(fn=lambda *a: 0.0), {"fn": fn_cases()})
@@ -1005,6 +1128,7 @@ CATALOGUE: dict[str, Entry] = {
             "check_sparse_cost",
             "check_precision_at_k",
             "check_ndcg_at_k",
+            "check_user_step",
         )
     },
 }
@@ -1044,7 +1168,16 @@ def test_bad_input_gets_a_clear_error(name, argument, index, case, capsys):
     assert "Traceback" not in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("name", [n for n in CATALOGUE if "movielens" not in n])
+#: Not run with their good inputs here: the loaders would download MovieLens, the Spark
+#: functions need a running session (test_movielens.py and test_spark.py run them for real).
+NOT_RUN_WITH_GOOD_INPUTS = {n for n in CATALOGUE if "movielens" in n} | {
+    "start_spark",
+    "ratings_frame",
+    "spark_factors",
+}
+
+
+@pytest.mark.parametrize("name", [n for n in CATALOGUE if n not in NOT_RUN_WITH_GOOD_INPUTS])
 def test_good_inputs_work(name, capsys):
     """The starting arguments of every catalogue are valid: each error above is the bad value's."""
     entry = CATALOGUE[name]
@@ -1055,7 +1188,7 @@ def test_good_inputs_work(name, capsys):
 def public_functions() -> dict[str, Callable[..., Any]]:
     """Every public function and method of mlite_helpers and of the support modules mh reaches."""
     found = {}
-    for module in (mh, plots, explorers, movielens, exercises, versions):
+    for module in (mh, plots, explorers, movielens, exercises, versions, spark_support):
         for name, obj in vars(module).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
                 continue
@@ -1072,7 +1205,7 @@ def public_functions() -> dict[str, Callable[..., Any]]:
 
 # Data containers (NamedTuple and dataclass constructors) and functions without parameters
 # take no user input to check.
-NO_ARGUMENTS = {"set_style", "report_versions", "TrainResult.predict"}
+NO_ARGUMENTS = {"set_style", "report_versions", "TrainResult.predict", "spark_missing"}
 
 
 def test_every_public_function_has_a_catalogue():
@@ -1099,7 +1232,7 @@ def test_catalogue_size():
     """The counts the reliability report quotes (a floor: the catalogue only grows)."""
     n_functions = len(CATALOGUE)
     n_arguments = sum(len(e.bad) for e in CATALOGUE.values())
-    assert n_functions >= 61 and n_arguments >= 305 and len(CASES) >= 1490, (
+    assert n_functions >= 68 and n_arguments >= 335 and len(CASES) >= 1688, (
         n_functions,
         n_arguments,
         len(CASES),

@@ -143,6 +143,84 @@ def test_selection_accepts_another_fit_function():
     assert calls[0][3] and calls[1][3]
 
 
+def test_selection_with_fit_als_chooses_and_refits():
+    data, n_movies, n_users = synthetic()
+    train_idx, test_idx = mh.split_ratings(data.users, 0.2, np.random.default_rng(0))
+    train, test = data.take(train_idx), data.take(test_idx)
+    selection = mh.select_settings(
+        train,
+        n_movies,
+        n_users,
+        np.random.default_rng(1),
+        lambdas=(1.0, 10.0, 100.0),
+        ks=(1, 3),
+        alpha=None,  # ALS has no learning rate
+        max_epochs=30,
+        every=1,
+        patience=3,
+        fit=mh.fit_als,
+        fit_options={"shrink": 3.0},
+    )
+    assert set(selection.results) == {(lam, k) for lam in (1.0, 10.0, 100.0) for k in (1, 3)}
+    assert selection.k == 3 and selection.lambda_ < 100.0, selection.message  # made with k = 3
+    assert (
+        selection.alpha is None and selection.fit is mh.fit_als and selection.fit_options == {"shrink": 3.0}
+    )
+    for result in selection.results.values():  # a check after every sweep, stopped after 3 without gain
+        epochs, errors = result.curve.T
+        np.testing.assert_array_equal(epochs, np.arange(1, len(epochs) + 1))
+        assert epochs[-1] == 30 or epochs[-1] - result.epochs == 3
+    assert 0 < selection.epochs < 30 and selection.message.startswith(
+        f"Chose lambda_ = {selection.lambda_:g}, k = 3, {selection.epochs} epochs"
+    )
+    # the model: fit_als with the chosen settings on all of train, from the selection's start
+    again = mh.fit_als(
+        train,
+        n_movies,
+        n_users,
+        3,
+        selection.lambda_,
+        selection.epochs,
+        np.random.default_rng(selection.seed),
+        shrink=3.0,
+    )
+    np.testing.assert_array_equal(again.X, selection.model.X)
+    assert selection.model.cost_history.size == selection.epochs + 1
+    other = selection.refit(train, n_movies, n_users, (100.0, 1))
+    assert (
+        other.X.shape == (n_movies, 1) and other.cost_history.size == selection.results[100.0, 1].epochs + 1
+    )
+    mu, _ = mh.movie_means(train.movies, train.ratings, n_movies, shrink=3.0)
+    model_rmse = mh.rmse(selection.model.predict(test.users, test.movies), test.ratings)
+    assert model_rmse < 0.7 * mh.rmse(mu[test.movies], test.ratings), model_rmse  # it learned the features
+
+
+def test_selection_default_fit_options_are_for_fit_ratings_only():
+    data, n_movies, n_users = synthetic()
+    seen = []
+
+    def my_fit(data, n_movies, n_users, *, k, alpha, lambda_, epochs, rng, callback=None, **options):
+        seen.append(options)
+        return mh.fit_ratings(data, n_movies, n_users, k, alpha, lambda_, epochs, rng, callback=callback)
+
+    mh.select_settings(data, n_movies, n_users, np.random.default_rng(0), ks=(2,), max_epochs=10, fit=my_fit)
+    assert seen and all(
+        options == {} for options in seen
+    )  # called with keywords, without fit_ratings' options
+    with pytest.raises(TypeError, match="fit has no learning rate .* pass alpha=None"):
+        mh.select_settings(data, n_movies, n_users, np.random.default_rng(0), fit=mh.fit_als)
+    with pytest.raises(TypeError, match=r"fit_options \{'momentum': 0.9\} do not fit"):
+        mh.select_settings(
+            data,
+            n_movies,
+            n_users,
+            np.random.default_rng(0),
+            alpha=None,
+            fit=mh.fit_als,
+            fit_options={"momentum": 0.9},
+        )
+
+
 def test_selection_notes_the_edge_of_the_grid_and_the_epoch_limit():
     data, n_movies, n_users = synthetic()
     rng = np.random.default_rng(0)

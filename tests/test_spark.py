@@ -76,6 +76,10 @@ def test_spark_als_factors_predict_like_spark(spark, capfd):
         rank=2, regParam=0.1, maxIter=10, userCol="user", itemCol="movie", ratingCol="rating", seed=1
     ).fit(frame)
     X, W = mh.spark_factors(model, 5, 4)
+    with pytest.raises(
+        ValueError, match="n_movies is 3: pass the n_movies of the ratings the model was trained"
+    ):
+        mh.spark_factors(model, 3, 4)
     rows = model.transform(frame).orderBy("user", "movie").collect()
     expected = np.array([row["prediction"] for row in rows])
     ours = np.array([X[row["movie"]] @ W[row["user"]] for row in rows])
@@ -86,3 +90,19 @@ def test_spark_als_factors_predict_like_spark(spark, capfd):
     assert ours_scaled.cost_history[-1] < ours_scaled.cost_history[0]
     captured = capfd.readouterr()
     assert "WARN" not in captured.err and "log4j" not in captured.err, "Spark wrote to the console"
+
+
+def test_a_running_session_is_reused_only_with_its_cores(spark):
+    assert mh.start_spark(cores=2).sparkContext is spark.sparkContext
+    with pytest.raises(
+        ValueError, match=r"a Spark session \(local\[2\]\) is already running .* spark.stop\(\)"
+    ):
+        mh.start_spark(cores=3)
+
+
+def test_a_stopped_session_is_refused(spark):
+    """Runs last in this module: it stops the session (the fixture's stop then does nothing)."""
+    spark.stop()
+    data = mh.Ratings(np.array([0]), np.array([0]), np.array([4.0]))
+    with pytest.raises(ValueError, match=r"spark was stopped .* spark = mh.start_spark\(\)"):
+        mh.ratings_frame(spark, data)
