@@ -606,13 +606,14 @@ def descend(
         for epoch in range(1, epochs + 1):
             v = [momentum * v_ - step * g for v_, step, g in zip(v, steps, grads)]
             new = [q + v_ for q, v_ in zip(p, v)]
-            # The divergence rule: J not finite (or parameters too large to square), or J above
-            # where it started.
-            if any(not np.all(np.abs(q) <= validate.LARGEST) for q in new):
-                J, new_grads = math.inf, grads
-            else:
+            try:
                 J, *new_grads = cost_and_gradients(*new)
                 J = float(J)
+            except ValueError:  # a cost that refuses parameters too large to square
+                if all(np.all(np.abs(q) <= validate.LARGEST) for q in new):
+                    raise
+                J, new_grads = math.inf, grads
+            # The divergence rule: J not finite, or above where it started.
             if not math.isfinite(J) or J > J_start:
                 shown = f"{J:.3g}" if math.isfinite(J) else "infinity"
                 message = (
