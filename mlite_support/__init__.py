@@ -12,5 +12,6 @@ plots          palette, style, text tables, ax-in/ax-out plots
 explorers      the slider explorers; every slider's values as constants at the top
 exercises      the exercise checkers and their typical mistakes
 versions       the library-version report of the setup cells
+spark          the local Spark session of notebook 07 and its install hint
 =============  ==========================================================================
 """
