@@ -704,7 +704,7 @@ def new_user_explorer(
         One control per offered movie (named ``movie_<index>``); ``state`` holds
         ``recommended`` (movie indices) and ``predicted``.
     """
-    n_movies = mh._model(model).X.shape[0]
+    n_movies = validate.instance("model", model, mh.RatingsModel, "Train one with mh.fit_ratings.").X.shape[0]
     titles = validate.names("titles", titles, n_movies, "movie")
     to_rate = validate.index_array("to_rate", to_rate, n_movies, "movie")
     if to_rate.size == 0 or np.unique(to_rate).size != to_rate.size:

@@ -8,6 +8,7 @@ silent NaN, clamp or wrap-around.
 
 from __future__ import annotations
 
+import csv
 import importlib
 import inspect
 import math
@@ -22,22 +23,29 @@ import numpy as np
 __all__ = [
     "LARGEST",
     "LOST_IN_ROUNDING",
+    "TOY_CSV",
     "alpha",
     "axes",
     "color",
     "colors",
     "counts",
+    "divergence",
     "early_stopping",
     "epoch_callback",
+    "eps",
+    "first_step",
     "fit_function",
     "flag",
     "float_array",
     "fraction",
     "function",
     "generator",
+    "gradient_blocks",
     "grid_key",
     "held_out_name",
     "index_array",
+    "index_pairs",
+    "init",
     "instance",
     "integer",
     "k_grid",
@@ -48,19 +56,26 @@ __all__ = [
     "matrix",
     "momentum",
     "names",
+    "new_user_ratings",
     "number",
+    "one_rating_per_pair",
+    "paired_ratings",
     "params",
     "path",
     "preferences",
+    "rating_index",
     "ratings",
     "ratings_triplets",
     "ridge_lambda",
     "ridge_penalty",
     "spark_object",
     "spark_session",
+    "step_scales",
     "text",
+    "three",
     "top_list",
     "top_lists",
+    "toy_csv",
     "triplets",
     "vector",
 ]
@@ -1277,3 +1292,347 @@ def spark_session(spark: Any) -> Any:
             "spark = mh.start_spark()."
         )
     return spark
+
+
+# -- checks the taught functions of mlite_helpers.py hand over to ---------------------------------
+
+#: The toy ratings of 01_cost_function (ours, MIT license): data/toy_ratings.csv of the
+#: repository, or the copy a non-editable install ships inside mlite_support/data/.
+TOY_CSV: Path = next(
+    (
+        path
+        for path in (
+            Path(__file__).resolve().parents[1] / "data" / "toy_ratings.csv",
+            Path(__file__).resolve().parent / "data" / "toy_ratings.csv",
+        )
+        if path.is_file()
+    ),
+    Path(__file__).resolve().parents[1] / "data" / "toy_ratings.csv",
+)
+
+
+def toy_csv(value: Any) -> tuple[np.ndarray, list[str], list[str]]:
+    """The toy ratings file read and checked: a header ``movie,<users...>``, a row per movie.
+
+    Parameters
+    ----------
+    value : str or Path or None
+        The CSV; None for :data:`TOY_CSV`. An empty cell means "not rated".
+
+    Returns
+    -------
+    Y : np.ndarray, shape (n_movies, n_users)
+        Stars, NaN where the cell is empty.
+    movies, users : list of str
+        The first column and the header's other fields.
+    """
+    file = TOY_CSV if value is None else path("path", value, "the toy ratings CSV")
+    if not file.is_file():
+        raise FileNotFoundError(f"path: no toy ratings file at {file}. Call load_toy() without a path.")
+    with file.open(newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+    if len(rows) < 2 or len(rows[0]) < 2:
+        raise ValueError(f"{file} must have a header 'movie,<users...>' and at least one movie row.")
+    users = [name.strip() for name in rows[0][1:]]
+    movies, values = [], []
+    for line_no, row in enumerate(rows[1:], start=2):
+        if len(row) != len(users) + 1:
+            raise ValueError(f"{file}, line {line_no}: expected {len(users) + 1} fields, got {len(row)}.")
+        movies.append(row[0].strip())
+        try:
+            values.append([float(cell) if cell.strip() else np.nan for cell in row[1:]])
+        except ValueError:
+            raise ValueError(
+                f"{file}, line {line_no}: a rating is not a number; leave the cell empty for 'not rated'."
+            ) from None
+    return np.array(values), movies, users
+
+
+def three(name: str, value: Any, meaning: str) -> tuple[Any, Any, Any]:
+    """A tuple or list of three values (X, W, b), or a TypeError naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+    value : Any
+    meaning : str
+        What the three values are, for the message.
+
+    Returns
+    -------
+    tuple of three values
+    """
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        raise TypeError(f"{name} must be {meaning}: a tuple of three arrays (X, W, b), got {value!r:.80}.")
+    return value[0], value[1], value[2]
+
+
+def step_scales(scale: Any, params: list[np.ndarray]) -> list[np.ndarray]:
+    """The step multipliers of ``mh.descend``: finite, > 0, each fitting its parameter's shape.
+
+    Parameters
+    ----------
+    scale : tuple of three numbers or arrays
+        For X, W and b.
+    params : list of np.ndarray
+        X (n_movies, k), W (n_users, k), b (n_users,).
+
+    Returns
+    -------
+    list of three np.ndarray
+        Each broadcastable to its parameter's shape.
+    """
+    scales = []
+    for name, s, q in zip(("X", "W", "b"), three("scale", scale, "step multipliers for X, W, b"), params):
+        s = float_array(f"scale for {name}", s, f"() or broadcastable to {q.shape}")
+        try:
+            fits = np.broadcast_shapes(s.shape, q.shape) == q.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            rows = (q.shape[0], 1) if q.ndim == 2 else q.shape
+            raise ValueError(
+                f"scale for {name} has shape {s.shape}, which does not fit {name} of shape {q.shape}. Use a "
+                f"number, or an array of shape {rows} (one step size per row)."
+            )
+        if not np.all(np.isfinite(s) & (s > 0) & (s <= LARGEST)):
+            raise ValueError(f"scale for {name} must hold finite numbers > 0 (step multipliers).")
+        scales.append(s)
+    return scales
+
+
+def first_step(
+    fn: Callable[..., Any], params: list[np.ndarray]
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """The first call of a cost-and-gradients function, with what it returns checked.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(X, W, b) -> (J, dX, dW, db)``.
+    params : list of np.ndarray
+        X (n_movies, k), W (n_users, k), b (n_users,).
+
+    Returns
+    -------
+    J : float
+    dX, dW, db : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
+    """
+    out = fn(*params)
+    if not isinstance(out, (tuple, list)) or len(out) != 4:
+        raise TypeError("cost_and_gradients must return four values (J, dX, dW, db).")
+    if isinstance(out[0], (bool, np.bool_)) or not isinstance(out[0], numbers.Real):
+        raise TypeError(f"cost_and_gradients must return J as a number first, got {out[0]!r:.60}.")
+    grads = []
+    for name, g, q in zip(("dX", "dW", "db"), out[1:], params):
+        g = float_array(f"{name} returned by cost_and_gradients", g, str(q.shape))
+        if g.shape != q.shape:
+            raise ValueError(f"cost_and_gradients returned {name} of shape {g.shape}; it must be {q.shape}.")
+        grads.append(g)
+    J = float(out[0])
+    if not math.isfinite(J):
+        raise ValueError(
+            f"cost_and_gradients returned J = {J} at the starting parameters: check the "
+            "ratings (a NaN where R = 1?) and use smaller start values."
+        )
+    return J, grads[0], grads[1], grads[2]
+
+
+def paired_ratings(predicted: Any, actual: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted and actual ratings for an error measure: 1-D, the same length, finite.
+
+    Parameters
+    ----------
+    predicted, actual : array_like, shape (n,)
+
+    Returns
+    -------
+    predicted, actual : np.ndarray, shape (n,)
+    """
+    predicted = float_array("predicted", predicted, "(n,)")
+    actual = float_array("actual", actual, "(n,)")
+    if predicted.ndim != 1 or predicted.shape != actual.shape or predicted.size == 0:
+        raise ValueError(
+            f"predicted {predicted.shape} and actual {actual.shape} must be 1-D, of the same length and not "
+            "empty (use .ravel() on a column vector)."
+        )
+    for name, values in (("predicted", predicted), ("actual", actual)):
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{name} contains NaN or inf: every rating and prediction must be a number.")
+        vector(name, values, values.size, "ratings in stars")
+    return predicted, actual
+
+
+def eps(value: Any) -> float:
+    """The step of a central difference: a number between 0 and 1 (exclusive).
+
+    Parameters
+    ----------
+    value : Any
+
+    Returns
+    -------
+    float
+    """
+    value = number("eps", value, low=0.0, strict=True, meaning="step of the central difference")
+    if value >= 1:
+        raise ValueError(f"eps (step of the central difference) must be small, such as 1e-6; got {value!r}.")
+    return value
+
+
+def init(value: Any, n_movies: int, n_users: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Starting parameters (X, W, b) that fit the ratings' sizes and ``k``.
+
+    Parameters
+    ----------
+    value : tuple of (X, W, b)
+    n_movies, n_users, k : int
+
+    Returns
+    -------
+    X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
+    """
+    X, W, b = params(*three("init", value, "the starting parameters from init_params"))
+    if (X.shape[0], W.shape[0], X.shape[1]) != (n_movies, n_users, k):
+        raise ValueError(
+            f"init has (n_movies, n_users, k) = {(X.shape[0], W.shape[0], X.shape[1])} but Y has shape "
+            f"{(n_movies, n_users)} and k = {k}. Create it with init_params({n_movies}, {n_users}, {k}, rng)."
+        )
+    return X, W, b
+
+
+def rating_index(index: Any, n: int) -> np.ndarray:
+    """Which of ``n`` ratings to take: a boolean mask of length n, or integer indices below n.
+
+    Parameters
+    ----------
+    index : array_like of bool, shape (n,), or of int
+    n : int
+
+    Returns
+    -------
+    np.ndarray of bool or int
+    """
+    mask = np.asarray(index) if isinstance(index, (np.ndarray, list, tuple)) else None
+    if mask is not None and mask.dtype == bool:
+        if mask.shape != (n,):
+            raise ValueError(f"index is a boolean mask of shape {mask.shape}; it must have shape ({n},).")
+        return mask
+    return index_array("index", index, n, "rating")
+
+
+def index_pairs(users: Any, movies: Any, n_users: int, n_movies: int) -> tuple[np.ndarray, np.ndarray]:
+    """(user, movie) index pairs: two integer arrays of the same length, in range.
+
+    Parameters
+    ----------
+    users, movies : array_like of int, shape (n,)
+    n_users, n_movies : int
+
+    Returns
+    -------
+    users, movies : np.ndarray of int, shape (n,)
+    """
+    users = index_array("users", users, n_users, "user")
+    movies = index_array("movies", movies, n_movies, "movie")
+    if users.shape != movies.shape:
+        raise ValueError(f"users {users.shape} and movies {movies.shape} must have the same length.")
+    return users, movies
+
+
+def one_rating_per_pair(users: np.ndarray, movies: np.ndarray, n_users: int) -> None:
+    """Refuse a (movie, user) pair listed twice: a dense Y holds one rating per pair.
+
+    Parameters
+    ----------
+    users, movies : np.ndarray of int, shape (n_ratings,)
+    n_users : int
+    """
+    pairs = movies * n_users + users
+    if np.unique(pairs).size != pairs.size:
+        first = int(np.flatnonzero(np.bincount(pairs) > 1)[0])
+        raise ValueError(
+            f"users and movies list the pair (movie {first // n_users}, user {first % n_users}) twice: "
+            "a dense Y holds one rating per pair. Drop the repeated ratings first."
+        )
+
+
+def new_user_ratings(
+    movies: Any, ratings: Any, n_movies: int, rating_range: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A new user's ratings: distinct movies in range, finite ratings on the model's scale.
+
+    Parameters
+    ----------
+    movies : array_like of int, shape (n,)
+    ratings : array_like, shape (n,)
+    n_movies : int
+    rating_range : tuple of float
+        The lowest and highest rating of the model's data.
+
+    Returns
+    -------
+    movies : np.ndarray of int, shape (n,)
+    ratings : np.ndarray, shape (n,)
+    """
+    movies = index_array("movies", movies, n_movies, "movie")
+    ratings = float_array("ratings", ratings, "(n,)")
+    triplets(movies, movies, ratings, n_movies, n_movies)  # same length, finite
+    if np.unique(movies).size != movies.size:
+        raise ValueError("movies lists a movie twice: give each rated movie once.")
+    low, high = rating_range
+    if ratings.size and (ratings.min() < low or ratings.max() > high):
+        raise ValueError(
+            f"ratings must be on the model's scale, {low:g} to {high:g} stars; found {ratings.min():g} to "
+            f"{ratings.max():g}. Leave unseen movies out instead of rating them 0."
+        )
+    return movies, ratings
+
+
+def gradient_blocks(analytic: Any, numeric: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+    """What a gradient function returned, checked against the numerical gradients' shapes.
+
+    Parameters
+    ----------
+    analytic : Any
+        The result of ``grad_fn(X, W, b, Y, R, lambda_)``: three arrays (dX, dW, db).
+    numeric : tuple of np.ndarray
+        The numerical gradients, shapes (n_movies, k), (n_users, k), (n_users,).
+
+    Returns
+    -------
+    list of three np.ndarray
+        dX, dW, db as float arrays (NaN and inf kept: the comparison reports them).
+    """
+    if not isinstance(analytic, (tuple, list)) or len(analytic) != 3:
+        raise TypeError("grad_fn must return three arrays (dX, dW, db).")
+    blocks = []
+    for name, a, n in zip(("X", "W", "b"), analytic, numeric):
+        a = float_array(f"d{name}", a, str(n.shape))
+        if a.shape != n.shape:
+            raise ValueError(f"d{name} has shape {a.shape} but must have shape {n.shape}.")
+        blocks.append(a)
+    return blocks
+
+
+def divergence(epoch: int, alpha: float, J_start: float, J: float) -> str:
+    """The message of a training run that diverged: where, by how much, and what to try.
+
+    Parameters
+    ----------
+    epoch : int
+        The step whose J broke the divergence rule.
+    alpha : float
+        The learning rate used.
+    J_start, J : float
+        J before training and after that step (inf or NaN allowed).
+
+    Returns
+    -------
+    str
+    """
+    shown = f"{J:.3g}" if math.isfinite(J) else "infinity"
+    return (
+        f"Training diverged at epoch {epoch}: with alpha = {alpha:g} the cost J rose from {J_start:.4g} to "
+        f"{shown}, above where it started. Try a smaller alpha, for example a third of it, {alpha / 3:.2g}."
+    )

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 import mlite_helpers as mh
-from mlite_support import exercises, explorers, movielens, plots, versions
+from mlite_support import exercises, explorers, movielens, plots, results, selection, versions
 from mlite_support import spark as spark_support
 
 NAN, INF, HUGE = float("nan"), float("inf"), 1e200
@@ -1188,7 +1188,7 @@ def test_good_inputs_work(name, capsys):
 def public_functions() -> dict[str, Callable[..., Any]]:
     """Every public function and method of mlite_helpers and of the support modules mh reaches."""
     found = {}
-    for module in (mh, plots, explorers, movielens, exercises, versions, spark_support):
+    for module in (mh, results, selection, plots, explorers, movielens, exercises, versions, spark_support):
         for name, obj in vars(module).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
                 continue

@@ -34,7 +34,8 @@ def test_ruff_format():
 
 
 SUPPORT_MODULES = [
-    importlib.import_module(f"mlite_support.{name}") for name in sorted(set(mh.SUPPORT.values()))
+    importlib.import_module(f"mlite_support.{name}")
+    for name in sorted(set(mh.SUPPORT.values()) | {"results"})
 ]
 PUBLIC = [
     obj
