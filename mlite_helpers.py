@@ -1,26 +1,22 @@
 """MovieLens-Lite: the math the notebooks teach, in the order they teach it.
 
-Each function here is derived step by step in a notebook, then used from here by the later
-notebooks, the tests and the benchmarks. Every body shows its formula, so ``mh.cost??`` in
-a notebook shows what the notebook derived. Importing this module has no side effects (no
-seeding, no plot styling, no downloads).
+Each function is derived step by step in a notebook, then used from here; every body shows
+its formula, so ``mh.cost??`` shows what the notebook derived. No side effects on import.
 
 Contents, by notebook
 ---------------------
-01_cost_function   load_toy, predict, cost_loops, cost
-02_gradients       gradients_loops, gradients, numerical_gradients, compare_gradients
-03_training        init_params, descend, gradient_descent, normalize_ratings
-05_movielens       Ratings, to_dense, sparse_cost_and_gradients, split_ratings, movie_means,
-                   rmse, mae, RatingsModel, fit_ratings, fold_in, recommend, similar_movies
-06_choosing_and_   top_n, popularity_scores, top_n_scores, coverage
-  judging
-07_als_and_spark   als_user_step, als_movie_step, fit_als
+01_cost_function         load_toy, predict, cost_loops, cost
+02_gradients             gradients_loops, gradients, numerical_gradients, compare_gradients
+03_training              init_params, descend, gradient_descent, normalize_ratings
+05_movielens             Ratings, sparse_cost_and_gradients, split_ratings, movie_means,
+                         rmse, mae, RatingsModel, fit_ratings, fold_in, recommend, similar_movies
+06_choosing_and_judging  top_n, popularity_scores, top_n_scores, coverage
+07_als_and_spark         als_user_step, als_movie_step, fit_als
 
-Everything that only makes the series work lives in the package ``mlite_support`` beside
-this file: argument checks (``validate``), the result containers (``results``), the
-MovieLens download, the grid search of 06 (``selection``), plots, slider explorers,
-exercise checkers, the version report and Spark. The notebooks reach it as ``mh.<name>``
-too (see ``SUPPORT`` at the end), so they only ever ``import mlite_helpers as mh``.
+Everything that only makes the series work is in the package ``mlite_support`` beside this
+file: argument checks (``validate``), result containers (``results``), the grid search of 06
+(``selection``), the MovieLens download, plots, explorers, exercise checkers, the version
+report and Spark. The notebooks reach it as ``mh.<name>`` too (``mlite_support.SUPPORT``).
 
 Notation (the same in every notebook; indices are 0-based, as in Python)
 
@@ -63,9 +59,7 @@ TOY_CSV: Path = validate.TOY_CSV
 Params = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-# ======================================================================================
-# 01_cost_function: the data, predictions and the cost J
-# ======================================================================================
+# === 01_cost_function: the data, predictions and the cost J ===========================
 
 
 class ToyData(NamedTuple):
@@ -171,9 +165,7 @@ def cost(X: np.ndarray, W: np.ndarray, b: np.ndarray, Y: np.ndarray, R: np.ndarr
     return float(0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(X**2) + np.sum(W**2)))
 
 
-# ======================================================================================
-# 02_gradients: dJ/dX, dJ/dW, dJ/db, and checking them numerically
-# ======================================================================================
+# === 02_gradients: dJ/dX, dJ/dW, dJ/db, and checking them numerically =================
 
 
 def gradients_loops(
@@ -313,9 +305,7 @@ def compare_gradients(
     return GradientComparison(rel_error=rel, max_abs_diff=diff)
 
 
-# ======================================================================================
-# 03_training: batch gradient descent
-# ======================================================================================
+# === 03_training: batch gradient descent ==============================================
 
 
 def init_params(n_movies: int, n_users: int, k: int, rng: np.random.Generator, scale: float = 0.1) -> Params:
@@ -335,13 +325,7 @@ def init_params(n_movies: int, n_users: int, k: int, rng: np.random.Generator, s
     -------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
     """
-    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
-    n_users = validate.integer("n_users", n_users, 1, "number of users")
-    k = validate.integer("k", k, 1, "number of latent features")
-    rng = validate.generator(rng)
-    scale = validate.number(
-        "scale", scale, low=0.0, strict=True, meaning="spread of the start", example="0.1"
-    )
+    n_movies, n_users, k, rng, scale = validate.start_values(n_movies, n_users, k, rng, scale)
     X = rng.normal(0.0, scale, size=(n_movies, k))
     W = rng.normal(0.0, scale, size=(n_users, k))
     b = np.zeros(n_users)
@@ -390,16 +374,10 @@ def descend(
     -------
     TrainResult
     """
-    cost_and_gradients = validate.function(
-        "cost_and_gradients", cost_and_gradients, "(X, W, b) -> (J, dX, dW, db)"
-    )
     p = [q.copy() for q in validate.params(*validate.three("params", params, "the starting (X, W, b)"))]
-    alpha, momentum = validate.alpha(alpha), validate.momentum(momentum)
-    epochs = validate.integer("epochs", epochs, 0, "number of gradient steps")
-    if snapshot_every is not None:
-        snapshot_every = validate.integer("snapshot_every", snapshot_every, 1, "epochs between snapshots")
-    progress = validate.flag("progress", progress)
-    callback = validate.function("callback", callback, "(epoch, X, W, b) -> bool", 4, optional=True)
+    alpha, epochs, momentum, snapshot_every, progress, callback = validate.descent_options(
+        alpha, epochs, momentum, snapshot_every, progress, callback
+    )
     steps = [alpha * s for s in validate.step_scales(scale, p)]
     v = [np.zeros_like(q) for q in p]
     history, snapshots, message, diverged, done = [0.0] * (epochs + 1), [], "", False, 0
@@ -468,8 +446,7 @@ def gradient_descent(
     TrainResult
     """
     Y, R = validate.ratings(Y, R)
-    k = validate.integer("k", k, 1, "number of latent features")
-    lambda_ = validate.lambda_(lambda_)
+    k, lambda_ = validate.integer("k", k, 1, "number of latent features"), validate.lambda_(lambda_)
     n_movies, n_users = Y.shape
     if init is None:
         init = init_params(n_movies, n_users, k, validate.generator(rng))
@@ -509,9 +486,7 @@ def normalize_ratings(Y: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndar
     return Y_norm, mu
 
 
-# ======================================================================================
-# 05_movielens: the same model on rating triplets, evaluation, fold-in, similar movies
-# ======================================================================================
+# === 05_movielens: the same model on rating triplets, evaluation, fold-in, similar movies ===
 
 
 class Ratings(NamedTuple):
@@ -540,30 +515,6 @@ class Ratings(NamedTuple):
         """
         index = validate.rating_index(index, len(self.ratings))
         return Ratings(self.users[index], self.movies[index], self.ratings[index])
-
-
-def to_dense(
-    users: np.ndarray, movies: np.ndarray, ratings: np.ndarray, n_movies: int, n_users: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rating triplets as a dense Y (NaN where unrated) and R, for small problems only.
-
-    Parameters
-    ----------
-    users, movies, ratings : np.ndarray, shape (n_ratings,)
-    n_movies, n_users : int
-
-    Returns
-    -------
-    Y, R : np.ndarray, shape (n_movies, n_users)
-    """
-    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
-    n_users = validate.integer("n_users", n_users, 1, "number of users")
-    users, movies, ratings = validate.triplets(users, movies, ratings, n_movies, n_users)
-    validate.one_rating_per_pair(users, movies, n_users)
-    Y = np.full((n_movies, n_users), np.nan)
-    Y[movies, users] = ratings
-    R = (~np.isnan(Y)).astype(float)
-    return Y, R
 
 
 def sparse_cost_and_gradients(
@@ -635,9 +586,7 @@ def split_ratings(
     train, test : np.ndarray of int
         Indices of the training and of the held-out ratings, sorted.
     """
-    users = validate.index_array("users", users, np.iinfo(np.int64).max, "user")
-    if users.size == 0:
-        raise ValueError("users is empty: split_ratings needs the user index of at least one rating.")
+    users = validate.rated_by(users)
     test_fraction = validate.fraction("test_fraction", test_fraction, "share held out")
     rng = validate.generator(rng)
     order = np.lexsort((rng.random(users.size), users))  # grouped by user, random within each
@@ -669,11 +618,7 @@ def movie_means(
         The global mean for a movie without ratings.
     global_mean : float
     """
-    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
-    movies = validate.index_array("movies", movies, n_movies, "movie")
-    _, movies, ratings = validate.triplets(movies, movies, ratings, n_movies, n_movies)
-    if ratings.size == 0:
-        raise ValueError("movies and ratings are empty: the means need at least one rating.")
+    n_movies, movies, ratings = validate.movie_ratings(movies, ratings, n_movies)
     shrink = validate.number("shrink", shrink, low=0.0, meaning="weight of the global mean", example="3.0")
     global_mean = float(ratings.mean())
     counts = np.bincount(movies, minlength=n_movies)
@@ -725,8 +670,13 @@ class RatingsModel:
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
     mu : np.ndarray, shape (n_movies,)
         Movie means subtracted before training (zeros without normalization).
-    lambda_, cost_history, diverged, message, rating_range
-        As the fit returned them.
+    lambda_ : float
+    cost_history : np.ndarray, shape (epochs_run + 1,)
+        J before training and after every epoch.
+    diverged, message : bool, str
+        As in :class:`TrainResult`.
+    rating_range : tuple of float
+        The lowest and highest rating of the training data.
     """
 
     X: np.ndarray
@@ -824,16 +774,8 @@ def fit_ratings(
     def watch(epoch: int, X: np.ndarray, W: np.ndarray, b: np.ndarray) -> bool:
         return bool(callback(epoch, RatingsModel(X, W, b, mu, lambda_, np.empty(0), False, "", rating_range)))
 
-    r = descend(
-        cost_and_gradients,
-        (X, W, b),
-        alpha,
-        epochs,
-        scale=scale,
-        momentum=momentum,
-        progress=progress,
-        callback=watch if callback else None,
-    )
+    steps = dict(scale=scale, momentum=momentum, progress=progress, callback=watch if callback else None)
+    r = descend(cost_and_gradients, (X, W, b), alpha, epochs, **steps)
     return RatingsModel(r.X, r.W, r.b, mu, lambda_, r.cost_history, r.diverged, r.message, rating_range)
 
 
@@ -898,11 +840,7 @@ def fold_in(
     A = np.column_stack([model.X[movies], np.ones(movies.size)])  # (n, k + 1)
     penalty = np.diag([lambda_] * k + [0.0])  # b is not regularized
     lhs = A.T @ A + penalty
-    if np.linalg.matrix_rank(lhs) < k + 1:
-        raise ValueError(
-            f"lambda_ = {lambda_:g} with {movies.size} rating(s) leaves w undetermined (k = {k} features and "
-            "a bias need more ratings). Use lambda_ > 0, or rate more movies."
-        )
+    validate.determined(lhs, lambda_, movies.size)
     solution = np.linalg.solve(lhs, A.T @ (ratings - model.mu[movies]))
     return solution[:-1], float(solution[-1])
 
@@ -979,9 +917,7 @@ def similar_movies(
     return _top(sims, allowed, top)
 
 
-# ======================================================================================
-# 06_choosing_and_judging: top-N lists judged (the grid search: mlite_support.selection)
-# ======================================================================================
+# === 06_choosing_and_judging: top-N lists judged (the grid search: mlite_support.selection) ===
 
 
 def _as_ratings(name: str, data: Any, n_movies: Any, n_users: Any, sizes: str = "") -> Ratings:
@@ -1083,9 +1019,7 @@ def coverage(top: np.ndarray, n_movies: int) -> float:
     return np.unique(validate.top_lists(top, n_movies)).size / n_movies
 
 
-# ======================================================================================
-# 07_als_and_spark: alternating least squares, the other way to minimize the same J
-# ======================================================================================
+# === 07_als_and_spark: alternating least squares, the other way to minimize the same J ===
 
 
 def _sum_outer(rated: sparse.csr_array, A: np.ndarray) -> np.ndarray:
@@ -1250,9 +1184,7 @@ def fit_als(
     return RatingsModel(X, W, b, mu, lambda_, np.array(history), False, message, rating_range)
 
 
-# ======================================================================================
-# Support code, reached as mh.<name>: loaded from mlite_support on first use
-# ======================================================================================
+# === Support code, reached as mh.<name>: loaded from mlite_support on first use =======
 
 # fmt: off
 __all__ = [
@@ -1260,8 +1192,8 @@ __all__ = [
     "als_movie_step", "als_user_step", "compare_gradients", "cost", "cost_loops", "coverage", "descend",
     "fit_als", "fit_ratings", "fold_in", "gradient_descent", "gradients", "gradients_loops", "init_params",
     "load_toy", "mae", "movie_means", "normalize_ratings", "numerical_gradients", "popularity_scores",
-    "predict", "recommend", "rmse", "similar_movies", "sparse_cost_and_gradients", "split_ratings",
-    "to_dense", "top_n", "top_n_scores",
+    "predict", "recommend", "rmse", "similar_movies", "sparse_cost_and_gradients", "split_ratings", "top_n",
+    "top_n_scores",
 ]
 # fmt: on
 

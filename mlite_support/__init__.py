@@ -29,7 +29,7 @@ SUPPORT: dict[str, str] = {
     name: module
     for module, names in {
         "movielens": "DATA_DIR DataError MovieLens MOVIELENS_SHA256 MOVIELENS_URL "
-        "fetch_movielens load_movielens",
+        "fetch_movielens load_movielens to_dense",
         "selection": "Selection SettingResult select_settings",
         "plots": "PALETTE set_style ratings_table predictions_table plot_cost_history plot_feature_space "
         "plot_ratings_heatmap plot_movie_predictions plot_training_summary plot_factors plot_rmse_bars "

@@ -594,3 +594,28 @@ def _parse(folder: Path) -> MovieLens:
         genres=genres,
         folder=folder,
     )
+
+
+def to_dense(
+    users: np.ndarray, movies: np.ndarray, ratings: np.ndarray, n_movies: int, n_users: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rating triplets as a dense Y (NaN where unrated) and R, for small problems only
+    (notebook 05 compares the dense cost and gradients with the sparse ones).
+
+    Parameters
+    ----------
+    users, movies, ratings : np.ndarray, shape (n_ratings,)
+    n_movies, n_users : int
+
+    Returns
+    -------
+    Y, R : np.ndarray, shape (n_movies, n_users)
+    """
+    n_movies = validate.integer("n_movies", n_movies, 1, "number of movies")
+    n_users = validate.integer("n_users", n_users, 1, "number of users")
+    users, movies, ratings = validate.triplets(users, movies, ratings, n_movies, n_users)
+    validate.one_rating_per_pair(users, movies, n_users)
+    Y = np.full((n_movies, n_users), np.nan)
+    Y[movies, users] = ratings
+    R = (~np.isnan(Y)).astype(float)
+    return Y, R

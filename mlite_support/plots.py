@@ -20,7 +20,8 @@ from mlite_support import validate
 if TYPE_CHECKING:  # pragma: no cover - type hints only
     from matplotlib.axes import Axes
 
-    from mlite_helpers import Selection, TrainResult
+    from mlite_support.results import TrainResult
+    from mlite_support.selection import Selection
 
 #: Colour-blind-safe colours (Okabe-Ito) used by every plot in the series.
 PALETTE: dict[str, str] = {
@@ -459,7 +460,7 @@ def plot_training_summary(
     pair of matplotlib.axes.Axes
         The same ``axes``.
     """
-    from mlite_helpers import TrainResult
+    from mlite_support.results import TrainResult
 
     ax_cost, ax_pred = validate.axes("axes", axes, 2)
     validate.instance("result", result, TrainResult, "Pass what mh.gradient_descent returned.")
@@ -636,7 +637,7 @@ def plot_validation_curves(ax: Axes, selection: Selection) -> Axes:
     matplotlib.axes.Axes
         The same ``ax``.
     """
-    from mlite_helpers import Selection
+    from mlite_support.selection import Selection
 
     ax = validate.axes("ax", ax)
     validate.instance("selection", selection, Selection, "Pass what mh.select_settings returned.")

@@ -29,6 +29,8 @@ __all__ = [
     "color",
     "colors",
     "counts",
+    "descent_options",
+    "determined",
     "divergence",
     "early_stopping",
     "epoch_callback",
@@ -55,6 +57,7 @@ __all__ = [
     "list_length",
     "matrix",
     "momentum",
+    "movie_ratings",
     "names",
     "new_user_ratings",
     "number",
@@ -63,6 +66,7 @@ __all__ = [
     "params",
     "path",
     "preferences",
+    "rated_by",
     "rating_index",
     "ratings",
     "ratings_triplets",
@@ -70,6 +74,7 @@ __all__ = [
     "ridge_penalty",
     "spark_object",
     "spark_session",
+    "start_values",
     "step_scales",
     "text",
     "three",
@@ -1404,7 +1409,7 @@ def step_scales(scale: Any, params: list[np.ndarray]) -> list[np.ndarray]:
 def first_step(
     fn: Callable[..., Any], params: list[np.ndarray]
 ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-    """The first call of a cost-and-gradients function, with what it returns checked.
+    """The first call of a cost-and-gradients function, with the function and its result checked.
 
     Parameters
     ----------
@@ -1418,7 +1423,7 @@ def first_step(
     J : float
     dX, dW, db : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
     """
-    out = fn(*params)
+    out = function("cost_and_gradients", fn, "(X, W, b) -> (J, dX, dW, db)")(*params)
     if not isinstance(out, (tuple, list)) or len(out) != 4:
         raise TypeError("cost_and_gradients must return four values (J, dX, dW, db).")
     if isinstance(out[0], (bool, np.bool_)) or not isinstance(out[0], numbers.Real):
@@ -1636,3 +1641,121 @@ def divergence(epoch: int, alpha: float, J_start: float, J: float) -> str:
         f"Training diverged at epoch {epoch}: with alpha = {alpha:g} the cost J rose from {J_start:.4g} to "
         f"{shown}, above where it started. Try a smaller alpha, for example a third of it, {alpha / 3:.2g}."
     )
+
+
+def movie_ratings(movies: Any, ratings: Any, n_movies: Any) -> tuple[int, np.ndarray, np.ndarray]:
+    """The movie index and the rating of each rating, for per-movie means: not empty.
+
+    Parameters
+    ----------
+    movies : array_like of int, shape (n_ratings,)
+    ratings : array_like, shape (n_ratings,)
+    n_movies : int
+
+    Returns
+    -------
+    n_movies : int
+    movies : np.ndarray of int, shape (n_ratings,)
+    ratings : np.ndarray, shape (n_ratings,)
+    """
+    n_movies = integer("n_movies", n_movies, 1, "number of movies")
+    movies = index_array("movies", movies, n_movies, "movie")
+    _, movies, ratings = triplets(movies, movies, ratings, n_movies, n_movies)
+    if ratings.size == 0:
+        raise ValueError("movies and ratings are empty: the means need at least one rating.")
+    return n_movies, movies, ratings
+
+
+def rated_by(users: Any) -> np.ndarray:
+    """The user index of each rating, for a split by user: not empty, no negative index.
+
+    Parameters
+    ----------
+    users : array_like of int, shape (n_ratings,)
+
+    Returns
+    -------
+    np.ndarray of int, shape (n_ratings,)
+    """
+    users = index_array("users", users, np.iinfo(np.int64).max, "user")
+    if users.size == 0:
+        raise ValueError("users is empty: split_ratings needs the user index of at least one rating.")
+    return users
+
+
+def descent_options(
+    alpha_: Any, epochs: Any, momentum_: Any, snapshot_every: Any, progress: Any, callback: Any
+) -> tuple[float, int, float, int | None, bool, Callable[..., Any] | None]:
+    """The settings of ``mh.descend``, each checked.
+
+    Parameters
+    ----------
+    alpha_, epochs, momentum_ : Any
+        Learning rate (> 0), number of steps (>= 0), momentum in [0, 1).
+    snapshot_every : Any
+        None, or the epochs between snapshots (>= 1).
+    progress : Any
+        A bool.
+    callback : Any
+        None, or ``callback(epoch, X, W, b) -> bool``.
+
+    Returns
+    -------
+    alpha, epochs, momentum, snapshot_every, progress, callback
+    """
+    if snapshot_every is not None:
+        snapshot_every = integer("snapshot_every", snapshot_every, 1, "epochs between snapshots")
+    return (
+        alpha(alpha_),
+        integer("epochs", epochs, 0, "number of gradient steps"),
+        momentum(momentum_),
+        snapshot_every,
+        flag("progress", progress),
+        function("callback", callback, "(epoch, X, W, b) -> bool", 4, optional=True),
+    )
+
+
+def start_values(
+    n_movies: Any, n_users: Any, k: Any, rng: Any, scale: Any
+) -> tuple[int, int, int, Any, float]:
+    """The arguments of ``mh.init_params``, each checked.
+
+    Parameters
+    ----------
+    n_movies, n_users, k : Any
+        Integers >= 1.
+    rng : Any
+        A ``np.random.Generator``.
+    scale : Any
+        A number > 0.
+
+    Returns
+    -------
+    n_movies, n_users, k, rng, scale
+    """
+    return (
+        integer("n_movies", n_movies, 1, "number of movies"),
+        integer("n_users", n_users, 1, "number of users"),
+        integer("k", k, 1, "number of latent features"),
+        generator(rng),
+        number("scale", scale, low=0.0, strict=True, meaning="spread of the start", example="0.1"),
+    )
+
+
+def determined(lhs: np.ndarray, lambda_: float, n_rated: int) -> None:
+    """Refuse normal equations without a unique solution (too few ratings and lambda_ = 0).
+
+    Parameters
+    ----------
+    lhs : np.ndarray, shape (k + 1, k + 1)
+        ``A^T A`` plus the penalty, of a new user's ridge regression (``mh.fold_in``).
+    lambda_ : float
+    n_rated : int
+        The number of ratings behind it.
+    """
+    k = lhs.shape[0] - 1
+    if np.linalg.matrix_rank(lhs) < k + 1:
+        raise ValueError(
+            f"lambda_ = {lambda_:g} with {n_rated} rating(s) leaves w undetermined (k = {k} features and "
+            "a bias need more ratings). Use lambda_ > 0, or rate more movies."
+        )
