@@ -1049,10 +1049,10 @@ def als_user_step(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The best W and b for a fixed X: one ridge regression per user, all solved at once.
 
-    With ``theta(j) = [w(j), b(j)]`` and ``a(i) = [x(i), 1]``, sums over the movies user j
-    rated (fold-in's normal equations)::
+    With ``u(j) = [w(j), b(j)]`` (fold-in's u) and ``a(i) = [x(i), 1]``, sums over the movies
+    user j rated (fold-in's normal equations)::
 
-        (sum_i a(i) a(i)^T + diag(lambda_, ..., lambda_, 0)) theta(j) = sum_i y(i,j) a(i)
+        (sum_i a(i) a(i)^T + diag(lambda_, ..., lambda_, 0)) u(j) = sum_i y(i,j) a(i)
 
     Parameters
     ----------
@@ -1061,7 +1061,7 @@ def als_user_step(
         The (mean-normalized) ratings y.
     n_users : int
     lambda_ : float
-        > 0; with ``scaled_lambda``, times each user's number of ratings (as Spark's ALS).
+        > 0; with ``scaled_lambda``, times each user's number of ratings c_j (as Spark's ALS).
     scaled_lambda : bool, default False
 
     Returns
@@ -1071,17 +1071,18 @@ def als_user_step(
     """
     X, lambda_ = validate.matrix("X", X, "(n_movies, k)"), validate.ridge_lambda(lambda_)
     (n_movies, k), scaled_lambda = X.shape, validate.flag("scaled_lambda", scaled_lambda)
+    validate.factor_rows("X", X, data, 1, "movie", "(n_movies, k)")
     users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of X")
     A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1]
     rated = sparse.csr_array((np.ones(y.size), (users, movies)), shape=(n_users, n_movies))  # R^T
     lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
-    n_j = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings
-    penalty = lambda_ * n_j if scaled_lambda else np.full(n_users, lambda_)
+    c_u = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings c_j
+    penalty = lambda_ * c_u if scaled_lambda else np.full(n_users, lambda_)
     validate.ridge_penalty(penalty, lhs[:, range(k), range(k)], "user")
     lhs[:, range(k), range(k)] += penalty[:, None]
     Y_T = sparse.csr_array((y, (users, movies)), shape=(n_users, n_movies))
-    theta = _solve_each(lhs, Y_T @ A, n_j)  # rhs: sum_i y(i,j) a(i); no penalty on b, theta[:, k]
-    return theta[:, :k], theta[:, k]
+    u = _solve_each(lhs, Y_T @ A, c_u)  # rhs: sum_i y(i,j) a(i); no penalty on b, u[:, k]
+    return u[:, :k], u[:, k]
 
 
 def als_movie_step(
@@ -1106,15 +1107,16 @@ def als_movie_step(
     """
     (W, b), lambda_ = validate.preferences(W, b), validate.ridge_lambda(lambda_)
     (n_users, k), scaled_lambda = W.shape, validate.flag("scaled_lambda", scaled_lambda)
+    validate.factor_rows("W", W, data, 0, "user", "(n_users, k)")
     users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of W")
     rated = sparse.csr_array((np.ones(y.size), (movies, users)), shape=(n_movies, n_users))  # R
     lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
-    n_i = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings
-    penalty = lambda_ * n_i if scaled_lambda else np.full(n_movies, lambda_)
+    c_m = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings c_i
+    penalty = lambda_ * c_m if scaled_lambda else np.full(n_movies, lambda_)
     validate.ridge_penalty(penalty, lhs[:, range(k), range(k)], "movie")
     lhs[:, range(k), range(k)] += penalty[:, None]
     Y_b = sparse.csr_array((y - b[users], (movies, users)), shape=(n_movies, n_users))  # y(i,j) - b(j)
-    return _solve_each(lhs, Y_b @ W, n_i)  # rhs: sum_j (y(i,j) - b(j)) w(j)
+    return _solve_each(lhs, Y_b @ W, c_m)  # rhs: sum_j (y(i,j) - b(j)) w(j)
 
 
 def fit_als(
@@ -1162,8 +1164,8 @@ def fit_als(
     epochs = validate.integer("epochs", epochs, 0, "number of sweeps")
     scaled_lambda = validate.flag("scaled_lambda", scaled_lambda)
     callback = validate.function("callback", callback, "(epoch, model) -> bool", 2, optional=True)
-    n_i, n_j = np.bincount(y.movies, minlength=n_movies), np.bincount(y.users, minlength=n_users)
-    lambda_x, lambda_w = (lambda_ * n_i, lambda_ * n_j) if scaled_lambda else (lambda_, lambda_)
+    c_m, c_u = np.bincount(y.movies, minlength=n_movies), np.bincount(y.users, minlength=n_users)
+    lambda_x, lambda_w = (lambda_ * c_m, lambda_ * c_u) if scaled_lambda else (lambda_, lambda_)
 
     def cost(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> float:  # J: squared errors + each row's penalty
         penalty = np.sum(lambda_x * np.sum(X**2, axis=1)) + np.sum(lambda_w * np.sum(W**2, axis=1))

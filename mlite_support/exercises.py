@@ -1259,29 +1259,80 @@ def check_ndcg_at_k(fn: Callable[..., Any]) -> None:
 # 07_als_and_spark: check_user_step
 # ======================================================================================
 
-#: The model cases without W and b, and without users who rated nothing (their b is not
-#: determined by the normal equations): X, Y, R and lambda_.
-_USER_STEP_CASES: tuple[Case, ...] = tuple(
+#: Cases of their own (the model cases' user who rated nothing would leave n_users = k = 2).
+#: In each, the numbers of movies, users and ratings, k and 2 all differ, so a transposed W
+#: is named by its shape; every user rated something (b is then determined), one of them a
+#: 0-star rating among others. Case 1 has NaN in the unrated cells (as load_toy gives), case 2
+#: finite junk (so that "unrated movies included" is a wrong number, not only NaN).
+_USER_STEP_CASES: tuple[Case, ...] = (
     _readonly(
-        X=case["X"],
-        Y=case["Y"][:, case["R"].sum(axis=0) > 0].copy(),
-        R=case["R"][:, case["R"].sum(axis=0) > 0].copy(),
-        lambda_=case["lambda_"],
-    )
-    for case in _MODEL_CASES
+        X=np.array([[1.0, 2.0, 0.5], [0.5, -1.0, 1.0], [0.0, 1.0, -0.5], [-1.0, 0.5, 2.0], [1.5, 0.0, 1.0]]),
+        Y=np.array(
+            [
+                [5.0, 0.0, nan, 3.0],
+                [nan, 4.0, 1.0, nan],
+                [1.0, nan, 0.0, 2.0],
+                [0.0, 4.0, nan, 1.0],
+                [nan, 2.5, 5.0, nan],
+            ]
+        ),
+        R=np.array(
+            [
+                [1.0, 1.0, 0.0, 1.0],
+                [0.0, 1.0, 1.0, 0.0],
+                [1.0, 0.0, 1.0, 1.0],
+                [1.0, 1.0, 0.0, 1.0],
+                [0.0, 1.0, 1.0, 0.0],
+            ]
+        ),
+        lambda_=1.5,
+    ),
+    _readonly(
+        X=np.array([[1.5], [-0.5], [0.8]]),
+        Y=np.array([[4.0, 0.0, 9.0, 2.0, 7.0], [1.0, 7.0, 3.0, 6.0, 5.0], [3.0, 2.0, 8.0, 0.0, 1.0]]),
+        R=np.array([[1.0, 1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0, 1.0]]),
+        lambda_=0.7,
+    ),
 )
 
 
-def _user_step(f: Facts, penalty: list[float], with_bias: bool = True, rated_only: bool = True) -> tuple:
-    """(W, b) from each user's normal equations, with the given diagonal penalty."""
+def _user_step(
+    f: Facts,
+    penalty: list[float],
+    *,
+    with_bias: bool = True,
+    rated_only: bool = True,
+    zeros_dropped: bool = False,
+    mean: bool = False,
+    ones_first: bool = False,
+    split_first: bool = False,
+) -> tuple:
+    """(W, b) from each user's normal equations with the given diagonal penalty, or with a mistake.
+
+    ``zeros_dropped``: 0-star ratings left out; ``mean``: both sums divided by the user's
+    number of ratings; ``ones_first``: A = [1, X] with the penalty as given, theta split as
+    [b, w] when ``split_first``, else as [w, b] (the split of the ones-last layout).
+    """
     k = f.X.shape[1]
     W, b = np.zeros((f.n_users, k)), np.zeros(f.n_users)
     for j in range(f.n_users):
         rows = f.R[:, j] == 1 if rated_only else np.ones(f.n_movies, dtype=bool)
-        A = np.column_stack([f.X[rows], np.ones(rows.sum())]) if with_bias else f.X[rows]
-        lhs = A.T @ A + np.diag(penalty[: A.shape[1]])
-        theta = np.linalg.lstsq(lhs, A.T @ np.nan_to_num(f.Y[rows, j]), rcond=None)[0]
-        W[j], b[j] = theta[:k], theta[k] if with_bias else 0.0
+        if zeros_dropped:
+            rows = rows & (np.nan_to_num(f.Y[:, j]) != 0)
+        ones = np.ones((rows.sum(), 1))
+        A = (
+            (np.hstack([ones, f.X[rows]]) if ones_first else np.hstack([f.X[rows], ones]))
+            if with_bias
+            else f.X[rows]
+        )
+        lhs, rhs = A.T @ A, A.T @ np.nan_to_num(f.Y[rows, j])
+        if mean:
+            lhs, rhs = lhs / max(rows.sum(), 1), rhs / max(rows.sum(), 1)
+        theta = np.linalg.lstsq(lhs + np.diag(penalty[: A.shape[1]]), rhs, rcond=None)[0]
+        if ones_first and split_first:
+            W[j], b[j] = theta[1:], theta[0]
+        else:
+            W[j], b[j] = theta[:k], theta[k] if with_bias else 0.0
     return W, b
 
 
@@ -1317,6 +1368,37 @@ _USER_STEP = _Checker(
         (
             "unrated movies are included: use only the rows i with R[i, j] = 1",
             lambda f: _user_step(f, [*f.ridge, 0.0], rated_only=False),
+        ),
+        (
+            "0-star ratings are dropped: a 0 in Y is a rating too; select the rows with R[:, j] == 1, "
+            "not Y > 0",
+            lambda f: _user_step(f, [*f.ridge, 0.0], zeros_dropped=True),
+        ),
+        (
+            "the penalty is 2 lambda_; the derivative of (lambda_/2) ||w||^2 is lambda_ w, so the "
+            "diagonal gets lambda_",
+            lambda f: _user_step(f, [2 * f.lam] * len(f.ridge) + [0.0]),
+        ),
+        (
+            "lambda_ is subtracted: the penalty adds +lambda_ to the diagonal (it pulls w towards 0)",
+            lambda f: _user_step(f, [-f.lam] * len(f.ridge) + [0.0]),
+        ),
+        (
+            "the sums are divided by the user's number of ratings (a mean instead of a sum): that is "
+            "lambda_ times the number of ratings, Spark's scaled regParam of section 3. J adds up the "
+            "squared errors: use A.T @ A and A.T @ y as they are",
+            lambda f: _user_step(f, [*f.ridge, 0.0], mean=True),
+        ),
+        (
+            "the column of ones comes first in your A, but the penalty diag(lambda_, ..., lambda_, 0) "
+            "and the split theta[:k], theta[k] are those of ones last: build A = [X of the rated movies, 1]",
+            lambda f: _user_step(f, [*f.ridge, 0.0], ones_first=True),
+        ),
+        (
+            "the column of ones comes first in your A, but the penalty diag(lambda_, ..., lambda_, 0) "
+            "puts its 0 last, on a feature, and lambda_ on b: with the ones first, use "
+            "diag(0, lambda_, ..., lambda_)",
+            lambda f: _user_step(f, [*f.ridge, 0.0], ones_first=True, split_first=True),
         ),
     ),
     outputs=("W", "b"),

@@ -35,6 +35,7 @@ __all__ = [
     "early_stopping",
     "epoch_callback",
     "eps",
+    "factor_rows",
     "first_step",
     "fit_function",
     "flag",
@@ -100,6 +101,15 @@ def _shown(value: Any) -> str:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return f"{float(value):g}"
     return repr(value)
+
+
+def _brief(value: Any, limit: int = 60) -> str:
+    """A value as :func:`_shown` shows it, or only its kind when that is long (a whole Ratings)."""
+    text = _shown(value)
+    if len(text) <= limit:
+        return text
+    shape = f" of shape {np.shape(value)}" if isinstance(value, np.ndarray) else ""
+    return f"a {type(value).__name__}{shape}"
 
 
 def float_array(name: str, value: Any, expected: str) -> np.ndarray:
@@ -431,7 +441,14 @@ def integer(name: str, value: Any, minimum: int, meaning: str, maximum: int | No
     """
     span = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} ({meaning}) must be an integer {span}, got {_shown(value)}.")
+        got, fix = _brief(value), ""
+        if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+            got = f"{float(value)!r} (a float)"
+            if math.isfinite(value) and float(value).is_integer():
+                fix = f" Pass int({name}), or write it without a decimal point: {int(value)}."
+        elif isinstance(value, (tuple, list, np.ndarray)):
+            fix = " Are the arguments in the order of the function's parameters? Pass it by keyword."
+        raise TypeError(f"{name} ({meaning}) must be an integer {span}, got {got}.{fix}")
     if value < minimum or (maximum is not None and value > maximum):
         raise ValueError(f"{name} ({meaning}) must be an integer {span}, got {_shown(value)}.")
     return int(value)
@@ -1219,7 +1236,44 @@ def preferences(W: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
     b : np.ndarray, shape (n_users,)
     """
     W = matrix("W", W, "(n_users, k)", "For one user use W.reshape(1, -1).")
+    sizes = np.shape(b)
+    if len(sizes) == 1 and sizes[0] != W.shape[0] and sizes[0] == W.shape[1]:
+        raise ValueError(
+            f"W has shape {W.shape}, but b has {sizes[0]} entries, one per user: W must be (n_users, k), "
+            "one row per user. Is it transposed? Pass W.T."
+        )
     return W, vector("b", b, W.shape[0], "one bias per user, a row of W each")
+
+
+def factor_rows(name: str, array: np.ndarray, data: Any, column: int, what: str, expected: str) -> None:
+    """Refuse a transposed X or W: its rows cannot hold the indices of ``data``, its columns could.
+
+    Parameters
+    ----------
+    name : str
+        "X" or "W".
+    array : np.ndarray, 2-D
+    data : Ratings
+        Unchecked (any value: when it is not three arrays of indices, this check says nothing).
+    column : int
+        Which array of ``data`` indexes the rows of ``array`` (0 users, 1 movies).
+    what : str
+        "movie" or "user", for the message.
+    expected : str
+        The shape ``array`` must have, e.g. ``"(n_movies, k)"``.
+    """
+    try:
+        index = np.asarray(data[column]) if isinstance(data, tuple) and len(data) == 3 else None
+    except (TypeError, ValueError):
+        return
+    if index is None or index.ndim != 1 or index.size == 0 or not np.issubdtype(index.dtype, np.integer):
+        return
+    largest = int(index.max())
+    if array.shape[0] <= largest < array.shape[1]:
+        raise ValueError(
+            f"{name} has shape {array.shape}, but data has {what} indices up to {largest}: {name} must be "
+            f"{expected}, one row per {what}. Is it transposed? Pass {name}.T."
+        )
 
 
 def ridge_penalty(penalty: np.ndarray, squares: np.ndarray, what: str) -> None:

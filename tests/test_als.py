@@ -159,7 +159,11 @@ def test_half_steps_bad_inputs():
     with pytest.raises(ValueError, match="X contains NaN"):
         mh.als_user_step(np.full((2, 2), np.nan), GOOD, 2, 1.0)
     with pytest.raises(ValueError, match="movies must hold movie indices from 0 to 0"):
+        mh.als_user_step(np.ones((1, 1)), GOOD, 2, 1.0)
+    with pytest.raises(ValueError, match=r"X has shape \(1, 2\).*Is it transposed\? Pass X\.T"):
         mh.als_user_step(np.ones((1, 2)), GOOD, 2, 1.0)
+    with pytest.raises(ValueError, match=r"W has shape \(2, 3\).*Is it transposed\? Pass W\.T"):
+        mh.als_movie_step(np.ones((2, 3)), np.zeros(3), GOOD, 2, 1.0)
     with pytest.raises(TypeError, match=r"Ratings\(users, movies, ratings\)"):
         mh.als_user_step(np.ones((2, 2)), [1, 2], 2, 1.0)
     with pytest.raises(ValueError, match=r"b \(one bias per user, a row of W each\) must have shape \(2,\)"):

@@ -28,7 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {p.name[:2]: p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))}
-OURS = ["01", "02", "03", "04", "05", "06"]
+OURS = ["01", "02", "03", "04", "05", "06", "07"]
 
 #: Numbers the prose may state without an output above: settings shown in the code,
 #: scales, thresholds and facts of the text. Per notebook: {number as written: reason}.
@@ -110,6 +110,20 @@ ALLOWED: dict[str, dict[str, str]] = {
         "200": "at most 200 epochs (a setting)",
         "1,000": "test parts of 1,000 ratings, 1,000 repeats (settings of the code)",
         "10,000": "test parts of 10,000 ratings (a setting of the code)",
+    },
+    "07": {
+        "0": "the 0 of the penalty on b, w = 0 and b = 0 for a user without ratings",
+        "2": "k = 2 on the toy data (a setting)",
+        "3": "movie means shrunk by 3 ratings (a setting), the seed 3 of exercise 2",
+        "10": "k = 10 and lambda = 10 (notebook 05's settings), 10 sweeps, a check every 10 epochs (settings)",
+        "20": "20% held out (a setting)",
+        "100": "100 sweeps (a setting of the code)",
+        "500": "500 epochs (a setting of the code)",
+        "3,000": "3,000 epochs of gradient descent on the toy data (a setting)",
+        "5": "maxIter=5 of the Spark cell: five sweeps (a setting)",
+        "17": "Java 17, the version Spark needs",
+        "45": "estimated time in minutes",
+        "0.05": "exercise 5's regParam",
     },
 }
 

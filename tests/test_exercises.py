@@ -1167,6 +1167,52 @@ def _user_step_with(penalty_of, with_bias=True, rated_only=True):
     return step
 
 
+def user_step_variant(*, zeros_dropped=False, mean=False, ones_first=False, split_first=False):
+    """A learner's user half-step with one of the mistakes of the catalogue."""
+
+    def step(X, Y, R, lambda_):
+        k = X.shape[1]
+        W, b = np.zeros((Y.shape[1], k)), np.zeros(Y.shape[1])
+        for j in range(Y.shape[1]):
+            rows = (R[:, j] == 1) & (np.nan_to_num(Y[:, j]) > 0) if zeros_dropped else R[:, j] == 1
+            ones = np.ones((rows.sum(), 1))
+            A = np.hstack([ones, X[rows]]) if ones_first else np.hstack([X[rows], ones])
+            lhs, rhs = A.T @ A, A.T @ Y[rows, j]
+            if mean:
+                lhs, rhs = lhs / rows.sum(), rhs / rows.sum()
+            theta = np.linalg.solve(lhs + np.diag([lambda_] * k + [0.0]), rhs)
+            W[j], b[j] = (theta[1:], theta[0]) if split_first else (theta[:k], theta[k])
+        return W, b
+
+    return step
+
+
+def user_step_spark_rule(X, Y, R, lambda_):
+    """lambda_ times each user's number of ratings (Spark's regParam): the same as a mean."""
+    k = X.shape[1]
+    W, b = np.zeros((Y.shape[1], k)), np.zeros(Y.shape[1])
+    for j in range(Y.shape[1]):
+        rated = R[:, j] == 1
+        A = np.column_stack([X[rated], np.ones(rated.sum())])
+        theta = np.linalg.solve(A.T @ A + np.diag([lambda_ * rated.sum()] * k + [0.0]), A.T @ Y[rated, j])
+        W[j], b[j] = theta[:k], theta[k]
+    return W, b
+
+
+def user_step_fold_in(X, Y, R, lambda_):
+    """Notebook 05's fold-in, one user at a time: a third correct answer."""
+    n_movies, n_users = Y.shape
+    model = mh.RatingsModel(
+        X, np.zeros((n_users, X.shape[1])), np.zeros(n_users), mu=np.zeros(n_movies), lambda_=lambda_,
+        cost_history=np.zeros(1), diverged=False, message="", rating_range=(0.0, 9.0),
+    )  # fmt: skip
+    W, b = np.zeros((n_users, X.shape[1])), np.zeros(n_users)
+    for j in range(n_users):
+        rated = np.flatnonzero(R[:, j] == 1)
+        W[j], b[j] = mh.fold_in(model, rated, Y[rated, j])
+    return W, b
+
+
 def user_step_vectorized(X, Y, R, lambda_):
     movies, users = np.nonzero(R == 1)
     return mh.als_user_step(X, mh.Ratings(users, movies, Y[movies, users]), Y.shape[1], lambda_)
@@ -1176,7 +1222,7 @@ def user_step_nan(X, Y, R, lambda_):
     return np.full((Y.shape[1], X.shape[1]), np.nan), np.zeros(Y.shape[1])
 
 
-@pytest.mark.parametrize("fn", [user_step_loops, user_step_vectorized])
+@pytest.mark.parametrize("fn", [user_step_loops, user_step_vectorized, user_step_fold_in])
 def test_user_step_checker_accepts_correct_solutions(fn, capsys):
     mh.check_user_step(fn)
     assert capsys.readouterr().out.startswith("correct!")
@@ -1190,9 +1236,17 @@ def test_user_step_checker_accepts_correct_solutions(fn, capsys):
         (_user_step_with(lambda lam, k: [lam / 2] * k + [0.0]), "the 1/2 cancels"),
         (_user_step_with(lambda lam, k: [lam] * k, with_bias=False), "the bias is missing"),
         (_user_step_with(lambda lam, k: [lam] * k + [0.0], rated_only=False), "unrated movies are included"),
+        (_user_step_with(lambda lam, k: [2 * lam] * k + [0.0]), "the penalty is 2 lambda_"),
+        (_user_step_with(lambda lam, k: [-lam] * k + [0.0]), "lambda_ is subtracted"),
+        (user_step_variant(zeros_dropped=True), "0-star ratings are dropped"),
+        (user_step_variant(mean=True), "a mean instead of a sum"),
+        (user_step_spark_rule, "Spark's scaled regParam"),
+        (user_step_variant(ones_first=True), "are those of ones last"),
+        (user_step_variant(ones_first=True, split_first=True), "use diag(0, lambda_, ..., lambda_)"),
+        (lambda X, Y, R, lambda_: tuple(a.T for a in user_step_loops(X, Y, R, lambda_)), "(k, n_users)"),
         (user_step_nan, "contains NaN"),
         (lambda X, Y, R, lambda_: None, "did you forget `return W, b`"),
-        (lambda X, Y, R, lambda_: (np.zeros((2, 2)), np.zeros(2)), "not quite"),
+        (lambda X, Y, R, lambda_: (np.zeros((Y.shape[1], X.shape[1])), np.zeros(Y.shape[1])), "not quite"),
         (lambda X, Y, R, lambda_: (np.zeros(3), np.zeros(2)), "has shape"),
         (lambda X, Y, R, lambda_: 1 / 0, "raised ZeroDivisionError"),
     ],
@@ -1201,3 +1255,29 @@ def test_user_step_checker_names_the_mistake(fn, diagnosis, capsys):
     mh.check_user_step(fn)
     out = capsys.readouterr().out
     assert diagnosis in out and not out.startswith("correct")
+
+
+def test_user_step_cases_have_sizes_of_their_own():
+    """Movies, users, ratings, k and 2 differ in every case (so shapes name their sizes); every
+    user rated something, and 0-star ratings sit among other ratings."""
+    for case in exercises._USER_STEP_CASES:
+        n_movies, n_users = case["R"].shape
+        sizes = [n_movies, n_users, int(case["R"].sum()), case["X"].shape[1], 2]
+        assert len(set(sizes)) == 5, sizes
+        assert np.all(case["R"].sum(axis=0) > 0)
+        assert np.any((case["Y"] == 0) & (case["R"] == 1))
+
+
+def test_user_step_mistakes_have_values_of_their_own():
+    checker = exercises._USER_STEP
+    facts = [checker.facts(case) for case in checker.cases]
+    assert len(checker.mistakes) >= 10
+    for text, formula in checker.mistakes:
+        wrong_on = [f for f in facts if not any(exercises._same(formula(f), ok(f)) for ok in checker.correct)]
+        assert wrong_on, f"never wrong: {text}"
+        twins = [
+            other
+            for other, g in checker.mistakes
+            if other != text and exercises._same(formula(wrong_on[0]), g(wrong_on[0]))
+        ]
+        assert not twins, f"{text!r} gives the value of {twins}"

@@ -199,7 +199,7 @@ def test_table_and_plot_shape_errors():
             ),
             "got -2.",
         ),
-        (lambda p: mh.init_params(5, 4, np.float32(2.5), np.random.default_rng(0)), "got 2.5."),
+        (lambda p: mh.init_params(5, 4, np.float32(2.5), np.random.default_rng(0)), "got 2.5 (a float)."),
     ],
 )
 def test_messages_show_numpy_numbers_plainly(toy_params, call, shown):
