@@ -753,10 +753,9 @@ def fit_ratings(
     -------
     RatingsModel
     """
-    y, (X, W, b), mu, rating_range = _normalized_start(
-        data, n_movies, n_users, k, rng, shrink, normalize, init_scale
-    )
+    y, mu, rating_range = _normalized(data, n_movies, n_users, shrink, normalize)
     n_movies, n_users, lambda_ = int(n_movies), int(n_users), validate.lambda_(lambda_)
+    X, W, b = init_params(n_movies, n_users, k, rng, scale=validate.init_scale(init_scale))
     callback = validate.function("callback", callback, "(epoch, model) -> bool", 2, optional=True)
     scale: tuple[Any, Any, Any] = (1.0, 1.0, 1.0)
     if validate.flag("scaled_steps", scaled_steps):
@@ -779,36 +778,17 @@ def fit_ratings(
     return RatingsModel(r.X, r.W, r.b, mu, lambda_, r.cost_history, r.diverged, r.message, rating_range)
 
 
-def _normalized_start(
-    data: Ratings,
-    n_movies: int,
-    n_users: int,
-    k: int,
-    rng: np.random.Generator,
-    shrink: float,
-    normalize: bool,
-    init_scale: float,
-) -> tuple[Ratings, Params, np.ndarray, tuple[float, float]]:
-    """What :func:`fit_ratings` and :func:`fit_als` share: the ratings sorted, the random
-    start, and ``y = rating - mu(i)`` with the (shrunk) movie means mu."""
+def _normalized(
+    data: Ratings, n_movies: int, n_users: int, shrink: float, normalize: bool
+) -> tuple[Ratings, np.ndarray, tuple[float, float]]:
+    """What :func:`fit_ratings` and :func:`fit_als` share: ``y = rating - mu(i)`` with the
+    (shrunk) movie means mu, sorted by movie (faster gathers), and the ratings' range."""
     users, movies, ratings = validate.ratings_triplets("data", data, n_movies, n_users)
-    init_scale = validate.number(
-        "init_scale", init_scale, low=0.0, strict=True, meaning="spread of the start"
-    )
-    order = np.lexsort((users, movies))  # sorted by movie, then user: faster gathers
+    order = np.lexsort((users, movies))
     users, movies, ratings = users[order], movies[order], ratings[order]
-    X, W, b = init_params(n_movies, n_users, k, rng, scale=init_scale)
-    mu = (
-        movie_means(movies, ratings, n_movies, shrink)[0]
-        if validate.flag("normalize", normalize)
-        else np.zeros(n_movies)
-    )
-    return (
-        Ratings(users, movies, ratings - mu[movies]),
-        (X, W, b),
-        mu,
-        (float(ratings.min()), float(ratings.max())),
-    )
+    normalize = validate.flag("normalize", normalize)
+    mu = movie_means(movies, ratings, n_movies, shrink)[0] if normalize else np.zeros(n_movies)
+    return Ratings(users, movies, ratings - mu[movies]), mu, (float(ratings.min()), float(ratings.max()))
 
 
 def fold_in(
@@ -1157,10 +1137,9 @@ def fit_als(
     RatingsModel
         With J before training and after each sweep.
     """
-    y, (X, W, b), mu, rating_range = _normalized_start(
-        data, n_movies, n_users, k, rng, shrink, normalize, init_scale
-    )
+    y, mu, rating_range = _normalized(data, n_movies, n_users, shrink, normalize)
     n_movies, n_users, lambda_ = int(n_movies), int(n_users), validate.ridge_lambda(lambda_)
+    X, W, b = init_params(n_movies, n_users, k, rng, scale=validate.init_scale(init_scale))
     epochs = validate.integer("epochs", epochs, 0, "number of sweeps")
     scaled_lambda = validate.flag("scaled_lambda", scaled_lambda)
     callback = validate.function("callback", callback, "(epoch, model) -> bool", 2, optional=True)

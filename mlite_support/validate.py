@@ -49,6 +49,7 @@ __all__ = [
     "index_array",
     "index_pairs",
     "init",
+    "init_scale",
     "instance",
     "integer",
     "k_grid",
@@ -1813,3 +1814,17 @@ def determined(lhs: np.ndarray, lambda_: float, n_rated: int) -> None:
             f"lambda_ = {lambda_:g} with {n_rated} rating(s) leaves w undetermined (k = {k} features and "
             "a bias need more ratings). Use lambda_ > 0, or rate more movies."
         )
+
+
+def init_scale(value: Any) -> float:
+    """The spread of a fit's random start (``init_scale``): a number > 0.
+
+    Parameters
+    ----------
+    value : Any
+
+    Returns
+    -------
+    float
+    """
+    return number("init_scale", value, low=0.0, strict=True, meaning="spread of the start")
