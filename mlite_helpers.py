@@ -32,9 +32,13 @@ E       errors y_hat - y where rated, else 0   ``E``, (n_movies, n_users)
 lambda  regularization strength                ``lambda_``
 alpha   learning rate                          ``alpha``
 k       number of latent features              ``k``
+mu      movie means (mean normalization)       ``mu``, (n_movies,)
+c       ratings per movie i, per user j        ``c_m[i]``, ``c_u[j]``
+u       one user's unknowns [w, b] (fold-in)   ``u``, (k + 1,)
 ======  =====================================  ==============================
 
-Sizes always come in the order of Y's axes: ``n_movies`` first, then ``n_users``.
+Sizes always come in the order of Y's axes: ``n_movies`` first, then ``n_users``. The table
+at the end of 07_als_and_spark lists every symbol of the series.
 """
 
 from __future__ import annotations
@@ -50,11 +54,11 @@ import numpy as np
 from scipy import sparse
 
 import mlite_support
-from mlite_support import validate
+from mlite_support import toy, validate
 from mlite_support.results import GradientComparison, Snapshot, TopNScores, TrainResult
 
 #: The toy ratings of 01_cost_function (ours): the repository's data/toy_ratings.csv.
-TOY_CSV: Path = validate.TOY_CSV
+TOY_CSV: Path = toy.TOY_CSV
 
 Params = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -92,7 +96,8 @@ def load_toy(path: str | Path | None = None) -> ToyData:
     ToyData
         ``Y`` (NaN where not rated) and ``R``, shape (n_movies, n_users); ``movies``, ``users``.
     """
-    Y, movies, users = validate.toy_csv(path)
+    cells, movies, users = toy.read_cells(path)
+    Y = np.array([[float(cell) if cell.strip() else np.nan for cell in row] for row in cells])  # empty: NaN
     R = (~np.isnan(Y)).astype(float)  # rated <=> not NaN; a 0-star rating is a rating
     return ToyData(Y, R, movies, users)
 
@@ -284,6 +289,7 @@ def compare_gradients(
     grad_fn : callable, optional
         ``grad_fn(X, W, b, Y, R, lambda_) -> (dX, dW, db)``; default :func:`gradients`.
     eps : float, default 1e-6
+        Step of the central difference.
 
     Returns
     -------
@@ -291,7 +297,7 @@ def compare_gradients(
         Relative error and largest absolute difference of the X, W and b blocks.
     """
     grad_fn = gradients if grad_fn is None else grad_fn
-    grad_fn = validate.function("grad_fn", grad_fn, "(X, W, b, Y, R, lambda_) -> (dX, dW, db)")
+    grad_fn = validate.function("grad_fn", grad_fn, "(X, W, b, Y, R, lambda_) -> (dX, dW, db)", 6)
     numeric = numerical_gradients(X, W, b, Y, R, lambda_, eps=eps)
     analytic = validate.gradient_blocks(grad_fn(X, W, b, Y, R, lambda_), numeric)
     rel, diff = {}, {}
@@ -347,7 +353,8 @@ def descend(
     """Batch gradient descent on (X, W, b): the one training loop of the series.
 
     Each epoch moves every parameter p at once: ``v <- momentum v - alpha scale dJ/dp``,
-    ``p <- p + v`` (03_training: momentum 0 and scale 1, so ``p <- p - alpha dJ/dp``).
+    ``p <- p + v`` (05's beta is momentum, its eta is alpha scale; 03_training: momentum 0
+    and scale 1, so ``p <- p - alpha dJ/dp``).
     Divergence rule: a step whose J is not finite, or above J before training, stops training
     with the parameters from before it, sets ``diverged`` and names a smaller alpha.
 
@@ -375,22 +382,22 @@ def descend(
     TrainResult
     """
     p = [q.copy() for q in validate.params(*validate.three("params", params, "the starting (X, W, b)"))]
-    alpha, epochs, momentum, snapshot_every, progress, callback = validate.descent_options(
-        alpha, epochs, momentum, snapshot_every, progress, callback
+    J_and_grads, alpha, epochs, momentum, every, progress, callback = validate.descent_options(
+        cost_and_gradients, alpha, epochs, momentum, snapshot_every, progress, callback
     )
     steps = [alpha * s for s in validate.step_scales(scale, p)]
     v = [np.zeros_like(q) for q in p]
     history, snapshots, message, diverged, done = [0.0] * (epochs + 1), [], "", False, 0
     with np.errstate(over="ignore", invalid="ignore"):
-        history[0], *grads = validate.first_step(cost_and_gradients, p)  # J before training
-        J_start = history[0]
-        if snapshot_every is not None:
+        J_start, *grads = validate.first_result(J_and_grads(*p), p)  # J before training
+        history[0] = J_start
+        if every is not None:
             snapshots.append(Snapshot(0, *(q.copy() for q in p), J_start))
         for epoch in range(1, epochs + 1):
             v = [momentum * v_ - step * g for v_, step, g in zip(v, steps, grads)]
             new = [q + v_ for q, v_ in zip(p, v)]
             try:
-                J, *new_grads = cost_and_gradients(*new)
+                J, *new_grads = J_and_grads(*new)
                 J = float(J)
             except ValueError:  # a cost that refuses parameters too large to square
                 if all(np.all(np.abs(q) <= validate.LARGEST) for q in new):
@@ -400,14 +407,14 @@ def descend(
                 message, diverged = validate.divergence(epoch, alpha, J_start, J), True
                 break
             p, grads, history[epoch], done = new, new_grads, J, epoch
-            if snapshot_every is not None and epoch % snapshot_every == 0:
+            if every is not None and epoch % every == 0:
                 snapshots.append(Snapshot(epoch, *(q.copy() for q in p), J))
             if progress and epochs >= 10 and epoch % (epochs // 10) == 0:
                 print(f"epoch {epoch}/{epochs}: J = {J:.6g}", file=sys.stderr, flush=True)
             if callback is not None and callback(epoch, *p):
                 message = f"Stopped early after {epoch} epochs: J went from {J_start:.4g} to {J:.4g}."
                 break
-    if snapshot_every is not None and snapshots[-1].epoch != done:
+    if every is not None and snapshots[-1].epoch != done:
         snapshots.append(Snapshot(done, *(q.copy() for q in p), history[done]))
     message = message or f"Trained {done} epochs: J went from {J_start:.4g} to {history[done]:.4g}."
     return TrainResult(*p, np.array(history[: done + 1]), diverged, message, snapshots)
@@ -439,7 +446,7 @@ def gradient_descent(
     snapshot_every : int, optional
         As in :func:`descend`.
     init : tuple of (X, W, b), optional
-        Starting parameters instead of random ones.
+        Starting parameters instead of random ones (k columns; rng is then not used).
 
     Returns
     -------
@@ -603,7 +610,7 @@ def movie_means(
     movies: np.ndarray, ratings: np.ndarray, n_movies: int, shrink: float = 0.0
 ) -> tuple[np.ndarray, float]:
     """Each movie's mean rating, shrunk towards the global mean by ``shrink`` ratings:
-    ``mu_i = (sum of movie i's ratings + shrink * global mean) / (count_i + shrink)``.
+    ``mu[i] = (sum of movie i's ratings + shrink * global mean) / (c_m[i] + shrink)``.
 
     Parameters
     ----------
@@ -671,6 +678,7 @@ class RatingsModel:
     mu : np.ndarray, shape (n_movies,)
         Movie means subtracted before training (zeros without normalization).
     lambda_ : float
+        The regularization trained with (with ``fit_als(scaled_lambda=True)``, per rating).
     cost_history : np.ndarray, shape (epochs_run + 1,)
         J before training and after every epoch.
     diverged, message : bool, str
@@ -727,15 +735,17 @@ def fit_ratings(
 
     :func:`descend` with :func:`sparse_cost_and_gradients` on the ratings minus the (shrunk)
     movie means. With ``scaled_steps`` (derived in 05_movielens) each row takes its own step,
-    ``alpha / (c_i + lambda_)`` for movie i with c_i ratings, ``alpha / (c_j + lambda_)`` for
-    user j's w and ``alpha / c_j`` for their b: every row learns at the same pace.
+    ``alpha / (c_m[i] + lambda_)`` for movie i with c_m[i] ratings, ``alpha / (c_u[j] + lambda_)``
+    for user j's w and ``alpha / c_u[j]`` for their b: every row learns at the same pace, and
+    alpha is a fraction of a full step (0.1 to 1; 05 uses 0.1 and 0.5). ``scaled_steps=False``
+    is the plain descent of 03_training, where alpha must be far smaller (about 0.001).
 
     Parameters
     ----------
     data : Ratings
         Training ratings.
     n_movies, n_users : int
-        Sizes of X and W.
+        Sizes of X and W (movies and users without ratings are allowed).
     k, alpha, lambda_, epochs : int, float, float, int
         Latent features (>= 1), learning rate (> 0), regularization (>= 0), steps (>= 0).
     rng : np.random.Generator
@@ -759,12 +769,12 @@ def fit_ratings(
     callback = validate.function("callback", callback, "(epoch, model) -> bool", 2, optional=True)
     scale: tuple[Any, Any, Any] = (1.0, 1.0, 1.0)
     if validate.flag("scaled_steps", scaled_steps):
-        c_i = np.bincount(y.movies, minlength=n_movies)[:, None]  # each movie's number of ratings
-        c_j = np.bincount(y.users, minlength=n_users)  # each user's
+        c_m = np.bincount(y.movies, minlength=n_movies)[:, None]  # each movie's number of ratings
+        c_u = np.bincount(y.users, minlength=n_users)  # each user's
         scale = (
-            1 / np.maximum(c_i + lambda_, 1e-12),
-            1 / np.maximum(c_j + lambda_, 1e-12)[:, None],
-            1 / np.maximum(c_j, 1),
+            1 / np.maximum(c_m + lambda_, 1e-12),
+            1 / np.maximum(c_u + lambda_, 1e-12)[:, None],
+            1 / np.maximum(c_u, 1),
         )
 
     def cost_and_gradients(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[float, *Params]:
@@ -796,8 +806,10 @@ def fold_in(
 ) -> tuple[np.ndarray, float]:
     """A new user's w and b from a few ratings, with the movie features fixed.
 
-    J for one user is a ridge regression with k + 1 unknowns, solved from its normal equations
-    ``(A^T A + diag(lambda_, ..., lambda_, 0)) [w; b] = A^T (y - mu)``, ``A = [X_rated, 1]``.
+    J for one user, ``1/2 ||A u - y~||^2 + 1/2 u^T Lambda u``, is a ridge regression with k + 1
+    unknowns, solved from its normal equations
+    ``(A^T A + Lambda) u = A^T y~`` with ``u = [w; b]``, ``A = [X[movies], 1]``,
+    ``y~ = ratings - mu[movies]`` and ``Lambda = diag(lambda_, ..., lambda_, 0)`` (b is free).
 
     Parameters
     ----------
@@ -818,11 +830,11 @@ def fold_in(
     if movies.size == 0:
         return np.zeros(k), 0.0
     A = np.column_stack([model.X[movies], np.ones(movies.size)])  # (n, k + 1)
-    penalty = np.diag([lambda_] * k + [0.0])  # b is not regularized
-    lhs = A.T @ A + penalty
+    Lambda = np.diag([lambda_] * k + [0.0])  # b is not regularized
+    lhs = A.T @ A + Lambda
     validate.determined(lhs, lambda_, movies.size)
-    solution = np.linalg.solve(lhs, A.T @ (ratings - model.mu[movies]))
-    return solution[:-1], float(solution[-1])
+    u = np.linalg.solve(lhs, A.T @ (ratings - model.mu[movies]))  # y~ = ratings - mu[movies]
+    return u[:-1], float(u[-1])
 
 
 def _top(scores: np.ndarray, allowed: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
@@ -857,6 +869,7 @@ def recommend(
     Returns
     -------
     movies, predicted : np.ndarray, shape (top,)
+        Best first; the predictions clipped to the ratings' range (the ranking is not).
     """
     n_movies, k = validate.instance("model", model, RatingsModel, "Train one with mh.fit_ratings.").X.shape
     w = validate.vector("w", w, k, "the user's preferences")
@@ -864,16 +877,17 @@ def recommend(
     exclude = validate.index_array("exclude", exclude, n_movies, "movie")
     counts = validate.counts(counts, n_movies)
     min_ratings, top = validate.top_list(min_ratings, top, n_movies)
-    scores = np.clip(model.X @ w + b + model.mu, *model.rating_range)
+    scores = model.X @ w + b + model.mu  # ranked before clipping: 7 stars beats 5.5 stars
     allowed = counts >= min_ratings
     allowed[exclude] = False
-    return _top(scores, allowed, top)
+    movies, predicted = _top(scores, allowed, top)
+    return movies, np.clip(predicted, *model.rating_range)
 
 
 def similar_movies(
     X: np.ndarray, movie: int, counts: np.ndarray, min_ratings: int = 20, top: int = 10
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Movies whose features point the same way: ``cos = x(i).x(l) / (||x(i)|| ||x(l)||)``.
+    """Movies whose features point the same way: ``cos = x(i).x(i') / (||x(i)|| ||x(i')||)``.
 
     Parameters
     ----------
@@ -964,6 +978,7 @@ def top_n_scores(top: np.ndarray, test: Ratings, n_movies: int, min_rating: floa
     test : Ratings
     n_movies : int
     min_rating : float, default 4.0
+        Stars from which a held-out movie is liked (at most the highest rating in ``test``).
 
     Returns
     -------
@@ -995,6 +1010,7 @@ def coverage(top: np.ndarray, n_movies: int) -> float:
     Returns
     -------
     float
+        From 0 to 1.
     """
     return np.unique(validate.top_lists(top, n_movies)).size / n_movies
 
@@ -1019,8 +1035,8 @@ def _sum_outer(rated: sparse.csr_array, A: np.ndarray) -> np.ndarray:
 
 
 def _solve_each(lhs: np.ndarray, rhs: np.ndarray, n_rated: np.ndarray) -> np.ndarray:
-    """Solve ``lhs[n] theta[n] = rhs[n]`` for every n at once; rows without ratings get 0."""
-    lhs[n_rated == 0] += np.eye(lhs.shape[-1])  # there rhs is 0 too, and I theta = 0 gives theta = 0
+    """Solve ``lhs[n] z[n] = rhs[n]`` for every n at once; rows without ratings get 0."""
+    lhs[n_rated == 0] += np.eye(lhs.shape[-1])  # there rhs is 0 too, and I z = 0 gives z = 0
     return np.linalg.solve(lhs, rhs[:, :, None])[:, :, 0]
 
 
@@ -1041,7 +1057,7 @@ def als_user_step(
         The (mean-normalized) ratings y.
     n_users : int
     lambda_ : float
-        > 0; with ``scaled_lambda``, times each user's number of ratings c_j (as Spark's ALS).
+        > 0; with ``scaled_lambda``, times each user's number of ratings c_u[j] (as Spark's ALS).
     scaled_lambda : bool, default False
 
     Returns
@@ -1056,7 +1072,7 @@ def als_user_step(
     A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1]
     rated = sparse.csr_array((np.ones(y.size), (users, movies)), shape=(n_users, n_movies))  # R^T
     lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
-    c_u = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings c_j
+    c_u = lhs[:, k, k].copy()  # its corner sums 1 * 1: the user's number of ratings c_u[j]
     penalty = lambda_ * c_u if scaled_lambda else np.full(n_users, lambda_)
     validate.ridge_penalty(penalty, lhs[:, range(k), range(k)], "user")
     lhs[:, range(k), range(k)] += penalty[:, None]
@@ -1091,7 +1107,7 @@ def als_movie_step(
     users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of W")
     rated = sparse.csr_array((np.ones(y.size), (movies, users)), shape=(n_movies, n_users))  # R
     lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
-    c_m = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings c_i
+    c_m = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings c_m[i]
     penalty = lambda_ * c_m if scaled_lambda else np.full(n_movies, lambda_)
     validate.ridge_penalty(penalty, lhs[:, range(k), range(k)], "movie")
     lhs[:, range(k), range(k)] += penalty[:, None]
@@ -1130,7 +1146,8 @@ def fit_als(
     epochs : int
         Number of sweeps, >= 0.
     scaled_lambda : bool, default False
-        Each row's lambda_ times its number of ratings, as Spark's ALS.
+        Each row's lambda_ times its number of ratings, as Spark's ALS; ``cost_history`` is then
+        J with that penalty, not :func:`cost`'s.
 
     Returns
     -------
@@ -1146,15 +1163,15 @@ def fit_als(
     c_m, c_u = np.bincount(y.movies, minlength=n_movies), np.bincount(y.users, minlength=n_users)
     lambda_x, lambda_w = (lambda_ * c_m, lambda_ * c_u) if scaled_lambda else (lambda_, lambda_)
 
-    def cost(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> float:  # J: squared errors + each row's penalty
+    def als_cost(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> float:  # squared errors + each row's penalty
         penalty = np.sum(lambda_x * np.sum(X**2, axis=1)) + np.sum(lambda_w * np.sum(W**2, axis=1))
         return sparse_cost_and_gradients(X, W, b, *y, 0.0)[0] + float(penalty) / 2
 
-    history, stopped = [cost(X, W, b)], False
+    history, stopped = [als_cost(X, W, b)], False
     for epoch in range(1, epochs + 1):
         W, b = als_user_step(X, y, n_users, lambda_, scaled_lambda=scaled_lambda)
         X = als_movie_step(W, b, y, n_movies, lambda_, scaled_lambda=scaled_lambda)
-        history.append(cost(X, W, b))
+        history.append(als_cost(X, W, b))
         model = RatingsModel(X, W, b, mu, lambda_, np.empty(0), False, "", rating_range)
         if callback is not None and callback(epoch, model):
             stopped = True

@@ -16,12 +16,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from mlite_helpers import Ratings, RatingsModel, fit_ratings, rmse, split_ratings
+from mlite_helpers import Ratings, RatingsModel, _as_ratings, fit_ratings, rmse, split_ratings
 from mlite_support import validate
-
-
-def _as_ratings(name: str, data: Any, n_movies: Any, n_users: Any) -> Ratings:
-    return Ratings(*validate.ratings_triplets(name, data, n_movies, n_users))
 
 
 class SettingResult(NamedTuple):

@@ -8,7 +8,6 @@ silent NaN, clamp or wrap-around.
 
 from __future__ import annotations
 
-import csv
 import importlib
 import inspect
 import math
@@ -23,7 +22,6 @@ import numpy as np
 __all__ = [
     "LARGEST",
     "LOST_IN_ROUNDING",
-    "TOY_CSV",
     "alpha",
     "axes",
     "color",
@@ -36,7 +34,7 @@ __all__ = [
     "epoch_callback",
     "eps",
     "factor_rows",
-    "first_step",
+    "first_result",
     "fit_function",
     "flag",
     "float_array",
@@ -82,7 +80,6 @@ __all__ = [
     "three",
     "top_list",
     "top_lists",
-    "toy_csv",
     "triplets",
     "vector",
 ]
@@ -506,6 +503,11 @@ def index_array(name: str, value: Any, limit: int, what: str, of: str = "") -> n
             f"{array.shape}. Convert with np.asarray({name}, dtype=int) if they are whole numbers."
         )
     array = array.astype(np.int64, copy=False)
+    if array.size and array.min() < 0 and limit >= np.iinfo(np.int64).max:
+        raise ValueError(
+            f"{name} must be 0-based {what} indices (>= 0); found {array.min()}. Negative indices are not "
+            "allowed: number the rows from 0."
+        )
     if array.size and (array.min() < 0 or array.max() >= limit):
         raise ValueError(
             f"{name} must hold {what} indices from 0 to {limit - 1}{f' ({of})' if of else ''}; found "
@@ -1356,56 +1358,17 @@ def spark_session(spark: Any) -> Any:
 
 # -- checks the taught functions of mlite_helpers.py hand over to ---------------------------------
 
-#: The toy ratings of 01_cost_function (ours, MIT license): data/toy_ratings.csv of the
-#: repository, or the copy a non-editable install ships inside mlite_support/data/.
-TOY_CSV: Path = next(
-    (
-        path
-        for path in (
-            Path(__file__).resolve().parents[1] / "data" / "toy_ratings.csv",
-            Path(__file__).resolve().parent / "data" / "toy_ratings.csv",
+
+def _described(value: Any) -> str:
+    """A short description of a value for a message: its kind, its length and entries' shapes."""
+    if isinstance(value, (tuple, list)):
+        shapes = ", ".join(str(np.shape(v)) if hasattr(v, "shape") else type(v).__name__ for v in value[:4])
+        return (
+            f"a {type(value).__name__} of {len(value)} item(s): {shapes}{', ...' if len(value) > 4 else ''}"
         )
-        if path.is_file()
-    ),
-    Path(__file__).resolve().parents[1] / "data" / "toy_ratings.csv",
-)
-
-
-def toy_csv(value: Any) -> tuple[np.ndarray, list[str], list[str]]:
-    """The toy ratings file read and checked: a header ``movie,<users...>``, a row per movie.
-
-    Parameters
-    ----------
-    value : str or Path or None
-        The CSV; None for :data:`TOY_CSV`. An empty cell means "not rated".
-
-    Returns
-    -------
-    Y : np.ndarray, shape (n_movies, n_users)
-        Stars, NaN where the cell is empty.
-    movies, users : list of str
-        The first column and the header's other fields.
-    """
-    file = TOY_CSV if value is None else path("path", value, "the toy ratings CSV")
-    if not file.is_file():
-        raise FileNotFoundError(f"path: no toy ratings file at {file}. Call load_toy() without a path.")
-    with file.open(newline="", encoding="utf-8") as handle:
-        rows = [row for row in csv.reader(handle) if row]
-    if len(rows) < 2 or len(rows[0]) < 2:
-        raise ValueError(f"{file} must have a header 'movie,<users...>' and at least one movie row.")
-    users = [name.strip() for name in rows[0][1:]]
-    movies, values = [], []
-    for line_no, row in enumerate(rows[1:], start=2):
-        if len(row) != len(users) + 1:
-            raise ValueError(f"{file}, line {line_no}: expected {len(users) + 1} fields, got {len(row)}.")
-        movies.append(row[0].strip())
-        try:
-            values.append([float(cell) if cell.strip() else np.nan for cell in row[1:]])
-        except ValueError:
-            raise ValueError(
-                f"{file}, line {line_no}: a rating is not a number; leave the cell empty for 'not rated'."
-            ) from None
-    return np.array(values), movies, users
+    if hasattr(value, "shape"):
+        return f"one array of shape {value.shape}"
+    return _shown(value)[:60]
 
 
 def three(name: str, value: Any, meaning: str) -> tuple[Any, Any, Any]:
@@ -1423,7 +1386,7 @@ def three(name: str, value: Any, meaning: str) -> tuple[Any, Any, Any]:
     tuple of three values
     """
     if not isinstance(value, (tuple, list)) or len(value) != 3:
-        raise TypeError(f"{name} must be {meaning}: a tuple of three arrays (X, W, b), got {value!r:.80}.")
+        raise TypeError(f"{name} must be {meaning}, three in a tuple; got {_described(value)}.")
     return value[0], value[1], value[2]
 
 
@@ -1443,7 +1406,8 @@ def step_scales(scale: Any, params: list[np.ndarray]) -> list[np.ndarray]:
         Each broadcastable to its parameter's shape.
     """
     scales = []
-    for name, s, q in zip(("X", "W", "b"), three("scale", scale, "step multipliers for X, W, b"), params):
+    multipliers = three("scale", scale, "the step multipliers for X, W and b (numbers or arrays)")
+    for name, s, q in zip(("X", "W", "b"), multipliers, params):
         s = float_array(f"scale for {name}", s, f"() or broadcastable to {q.shape}")
         try:
             fits = np.broadcast_shapes(s.shape, q.shape) == q.shape
@@ -1461,15 +1425,13 @@ def step_scales(scale: Any, params: list[np.ndarray]) -> list[np.ndarray]:
     return scales
 
 
-def first_step(
-    fn: Callable[..., Any], params: list[np.ndarray]
-) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-    """The first call of a cost-and-gradients function, with the function and its result checked.
+def first_result(out: Any, params: list[np.ndarray]) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """What a cost-and-gradients function returned at the starting parameters, checked.
 
     Parameters
     ----------
-    fn : callable
-        ``fn(X, W, b) -> (J, dX, dW, db)``.
+    out : Any
+        ``cost_and_gradients(X, W, b)``: should be ``(J, dX, dW, db)``.
     params : list of np.ndarray
         X (n_movies, k), W (n_users, k), b (n_users,).
 
@@ -1478,16 +1440,23 @@ def first_step(
     J : float
     dX, dW, db : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
     """
-    out = function("cost_and_gradients", fn, "(X, W, b) -> (J, dX, dW, db)")(*params)
     if not isinstance(out, (tuple, list)) or len(out) != 4:
-        raise TypeError("cost_and_gradients must return four values (J, dX, dW, db).")
+        raise TypeError(
+            f"cost_and_gradients must return four values (J, dX, dW, db), got {_described(out)}. Return "
+            "them as a tuple."
+        )
     if isinstance(out[0], (bool, np.bool_)) or not isinstance(out[0], numbers.Real):
-        raise TypeError(f"cost_and_gradients must return J as a number first, got {out[0]!r:.60}.")
+        raise TypeError(
+            f"cost_and_gradients must return J as a number first, got {out[0]!r:.60}. Return (J, dX, dW, db)."
+        )
     grads = []
     for name, g, q in zip(("dX", "dW", "db"), out[1:], params):
         g = float_array(f"{name} returned by cost_and_gradients", g, str(q.shape))
         if g.shape != q.shape:
-            raise ValueError(f"cost_and_gradients returned {name} of shape {g.shape}; it must be {q.shape}.")
+            raise ValueError(
+                f"cost_and_gradients returned {name} of shape {g.shape}; it must be {q.shape}, the shape of "
+                f"{name[1:]}."
+            )
         grads.append(g)
     J = float(out[0])
     if not math.isfinite(J):
@@ -1519,7 +1488,11 @@ def paired_ratings(predicted: Any, actual: Any) -> tuple[np.ndarray, np.ndarray]
     for name, values in (("predicted", predicted), ("actual", actual)):
         if not np.all(np.isfinite(values)):
             raise ValueError(f"{name} contains NaN or inf: every rating and prediction must be a number.")
-        vector(name, values, values.size, "ratings in stars")
+        if np.max(np.abs(values)) > LARGEST:
+            raise ValueError(
+                f"{name} holds {values[np.argmax(np.abs(values))]:.3g}: far too large for a rating in stars. "
+                "Pass ratings and predictions on the ratings' scale."
+            )
     return predicted, actual
 
 
@@ -1617,6 +1590,19 @@ def one_rating_per_pair(users: np.ndarray, movies: np.ndarray, n_users: int) -> 
         )
 
 
+def _rated_movies(movies: Any, ratings: Any, n_movies: int) -> tuple[np.ndarray, np.ndarray]:
+    """Movie indices in range and a finite rating for each: two arrays of the same length."""
+    movies = index_array("movies", movies, n_movies, "movie")
+    ratings = float_array("ratings", ratings, "(n,)")
+    if ratings.shape != movies.shape:
+        raise ValueError(
+            f"movies {movies.shape} and ratings {ratings.shape} must have the same length: one rating per "
+            "movie."
+        )
+    _finite("ratings", ratings, "Every listed rating must be a number; drop the missing ones.")
+    return movies, ratings
+
+
 def new_user_ratings(
     movies: Any, ratings: Any, n_movies: int, rating_range: tuple[float, float]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -1635,9 +1621,7 @@ def new_user_ratings(
     movies : np.ndarray of int, shape (n,)
     ratings : np.ndarray, shape (n,)
     """
-    movies = index_array("movies", movies, n_movies, "movie")
-    ratings = float_array("ratings", ratings, "(n,)")
-    triplets(movies, movies, ratings, n_movies, n_movies)  # same length, finite
+    movies, ratings = _rated_movies(movies, ratings, n_movies)
     if np.unique(movies).size != movies.size:
         raise ValueError("movies lists a movie twice: give each rated movie once.")
     low, high = rating_range
@@ -1714,8 +1698,7 @@ def movie_ratings(movies: Any, ratings: Any, n_movies: Any) -> tuple[int, np.nda
     ratings : np.ndarray, shape (n_ratings,)
     """
     n_movies = integer("n_movies", n_movies, 1, "number of movies")
-    movies = index_array("movies", movies, n_movies, "movie")
-    _, movies, ratings = triplets(movies, movies, ratings, n_movies, n_movies)
+    movies, ratings = _rated_movies(movies, ratings, n_movies)
     if ratings.size == 0:
         raise ValueError("movies and ratings are empty: the means need at least one rating.")
     return n_movies, movies, ratings
@@ -1739,12 +1722,20 @@ def rated_by(users: Any) -> np.ndarray:
 
 
 def descent_options(
-    alpha_: Any, epochs: Any, momentum_: Any, snapshot_every: Any, progress: Any, callback: Any
-) -> tuple[float, int, float, int | None, bool, Callable[..., Any] | None]:
-    """The settings of ``mh.descend``, each checked.
+    cost_and_gradients: Any,
+    alpha_: Any,
+    epochs: Any,
+    momentum_: Any,
+    snapshot_every: Any,
+    progress: Any,
+    callback: Any,
+) -> tuple[Callable[..., Any], float, int, float, int | None, bool, Callable[..., Any] | None]:
+    """The arguments of ``mh.descend`` but its parameters, each checked.
 
     Parameters
     ----------
+    cost_and_gradients : Any
+        ``cost_and_gradients(X, W, b) -> (J, dX, dW, db)``.
     alpha_, epochs, momentum_ : Any
         Learning rate (> 0), number of steps (>= 0), momentum in [0, 1).
     snapshot_every : Any
@@ -1756,11 +1747,12 @@ def descent_options(
 
     Returns
     -------
-    alpha, epochs, momentum, snapshot_every, progress, callback
+    cost_and_gradients, alpha, epochs, momentum, snapshot_every, progress, callback
     """
     if snapshot_every is not None:
         snapshot_every = integer("snapshot_every", snapshot_every, 1, "epochs between snapshots")
     return (
+        function("cost_and_gradients", cost_and_gradients, "(X, W, b) -> (J, dX, dW, db)", 3),
         alpha(alpha_),
         integer("epochs", epochs, 0, "number of gradient steps"),
         momentum(momentum_),

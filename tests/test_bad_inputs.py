@@ -423,7 +423,7 @@ CATALOGUE: dict[str, Entry] = {
         mh.movie_means,
         lambda: dict(movies=W_()["data"].movies, ratings=W_()["data"].ratings, n_movies=5),
         {
-            "movies": [*bad_index(5), Bad([], "same shape")],
+            "movies": [*bad_index(5), Bad([], "same length")],
             "ratings": [nan_at(W_()["data"].ratings, (0,)), np.ones(3), "x", None],
             "n_movies": [*BAD_COUNT, Bad(3, "movies must hold")],
             "shrink": [-1, INF, "3", None, HUGE],
@@ -487,7 +487,7 @@ CATALOGUE: dict[str, Entry] = {
         {
             "model": [None, "model", W_()["result"]],
             "movies": [*bad_index(5), Bad([0, 0], "twice")],
-            "ratings": [[NAN, 3.0], [9.0, 3.0], [-1.0, 3.0], Bad([3.0], "same shape"), "x", None],
+            "ratings": [[NAN, 3.0], [9.0, 3.0], [-1.0, 3.0], Bad([3.0], "same length"), "x", None],
             "lambda_": [-1, NAN, "1", 1j, Bad(0.0, "leaves w undetermined")],
         },
     ),

@@ -208,3 +208,81 @@ def test_messages_show_numpy_numbers_plainly(toy_params, call, shown):
         call(toy_params)
     message = str(err.value)
     assert shown in message and not re.search(r"np\.(float|int)\d+\(", message), message
+
+
+# -- messages found by a learner's review of the helpers -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (
+            lambda: mh.split_ratings(np.array([0, -1]), 0.2, np.random.default_rng(0)),
+            r"users must be 0-based .*-1",
+        ),
+        (
+            lambda: mh.movie_means([0, 1], [4.0], 5),
+            r"movies \(2,\) and ratings \(1,\) must have the same length",
+        ),
+        (
+            lambda: mh.mae(np.array([1e300]), np.array([1.0])),
+            r"predicted holds 1e\+300: far too large for a rating",
+        ),
+        (
+            lambda: mh.descend(lambda X: 1.0, mh.init_params(5, 4, 2, np.random.default_rng(0)), 0.1, 3),
+            r"cost_and_gradients is called as .* with 3 arguments",
+        ),
+        (
+            lambda: mh.compare_gradients(
+                *mh.init_params(5, 4, 2, np.random.default_rng(0)),
+                *mh.load_toy()[:2],
+                1.0,
+                grad_fn=lambda X, W, b: 0,
+            ),
+            r"grad_fn is called as .* with 6 arguments",
+        ),
+        (
+            lambda: mh.descend(
+                lambda X, W, b: (0.0, X, W, b),
+                mh.init_params(5, 4, 2, np.random.default_rng(0)),
+                0.1,
+                3,
+                scale=(1, 1),
+            ),
+            r"scale must be the step multipliers for X, W and b .* got a tuple of 2 item\(s\)",
+        ),
+    ],
+)
+def test_review_messages(call, pattern):
+    with pytest.raises((TypeError, ValueError), match=pattern):
+        call()
+
+
+def test_fold_in_length_mismatch_names_its_own_arguments():
+    toy = mh.load_toy()
+    users, movies = np.nonzero(toy.R.T)
+    data = mh.Ratings(users, movies, toy.Y.T[users, movies])
+    model = mh.fit_ratings(data, 5, 4, k=2, alpha=0.5, lambda_=1.0, epochs=5, rng=np.random.default_rng(0))
+    with pytest.raises(
+        ValueError, match=r"movies \(2,\) and ratings \(1,\) must have the same length"
+    ) as info:
+        mh.fold_in(model, [0, 1], [4.0])
+    assert "users" not in str(info.value)
+
+
+def test_recommend_ranks_before_clipping():
+    """Predictions above the top of the scale keep their order: 9 stars beats 7 stars."""
+    model = mh.RatingsModel(
+        X=np.array([[1.0], [2.0], [3.0], [0.0]]),
+        W=np.ones((1, 1)),
+        b=np.zeros(1),
+        mu=np.full(4, 3.0),
+        lambda_=1.0,
+        cost_history=np.zeros(1),
+        diverged=False,
+        message="",
+        rating_range=(0.5, 5.0),
+    )
+    movies, predicted = mh.recommend(model, np.array([2.0]), 0.0, np.array([], int), np.full(4, 50), top=2)
+    assert movies.tolist() == [2, 1]
+    assert predicted.tolist() == [5.0, 5.0]
