@@ -108,7 +108,6 @@ def predict(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     X, W, b : np.ndarray, shapes (n_movies, k), (n_users, k), (n_users,)
-        Movie features, user preferences, user biases.
 
     Returns
     -------
@@ -315,8 +314,7 @@ def compare_gradients(
 
 
 def init_params(n_movies: int, n_users: int, k: int, rng: np.random.Generator, scale: float = 0.1) -> Params:
-    """Small random starting values for X and W (they break the symmetry between the k
-    features), zeros for b.
+    """Small random X and W (random, to break the symmetry of the k features), zeros for b.
 
     Parameters
     ----------
