@@ -107,10 +107,8 @@ class TrainResult:
         return len(self.cost_history) - 1
 
     def predict(self) -> np.ndarray:
-        """Predicted ratings, shape (n_movies, n_users), from the learned parameters (``mh.predict``)."""
-        from mlite_helpers import predict  # the formula of 01, where it is taught
-
-        return predict(self.X, self.W, self.b)
+        """Predicted ratings, shape (n_movies, n_users): ``mh.predict`` of the learned parameters."""
+        return self.X @ self.W.T + self.b  # y_hat(i, j) = x(i) . w(j) + b(j), as in mh.predict
 
 
 class TopNScores(NamedTuple):
