@@ -897,6 +897,7 @@ def similar_movies(
     Returns
     -------
     movies, similarity : np.ndarray, shape (top,)
+        Best first; cosine similarities are from -1 to 1.
     """
     X = validate.matrix("X", X, "(n_movies, k)")
     movie = validate.integer("movie", movie, 0, "row of X", X.shape[0] - 1)
