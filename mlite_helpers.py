@@ -1067,7 +1067,7 @@ def als_user_step(
     X, lambda_ = validate.matrix("X", X, "(n_movies, k)"), validate.ridge_lambda(lambda_)
     (n_movies, k), scaled_lambda = X.shape, validate.flag("scaled_lambda", scaled_lambda)
     validate.factor_rows("X", X, data, 1, "movie", "(n_movies, k)")
-    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of X")
+    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, ("the rows of X", ""))
     A = np.column_stack([X, np.ones(n_movies)])  # a(i) = [x(i), 1]
     rated = sparse.csr_array((np.ones(y.size), (users, movies)), shape=(n_users, n_movies))  # R^T
     lhs = _sum_outer(rated, A)  # sum_i a(i) a(i)^T over each user's movies, (n_users, k + 1, k + 1)
@@ -1103,7 +1103,7 @@ def als_movie_step(
     (W, b), lambda_ = validate.preferences(W, b), validate.ridge_lambda(lambda_)
     (n_users, k), scaled_lambda = W.shape, validate.flag("scaled_lambda", scaled_lambda)
     validate.factor_rows("W", W, data, 0, "user", "(n_users, k)")
-    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, "the rows of W")
+    users, movies, y = validate.ratings_triplets("data", data, n_movies, n_users, ("", "the rows of W"))
     rated = sparse.csr_array((np.ones(y.size), (movies, users)), shape=(n_movies, n_users))  # R
     lhs = _sum_outer(rated, W)  # sum_j w(j) w(j)^T over each movie's users, (n_movies, k, k)
     c_m = np.bincount(movies, minlength=n_movies)  # the movie's number of ratings c_m[i]

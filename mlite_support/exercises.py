@@ -1310,7 +1310,7 @@ def _user_step(
     """(W, b) from each user's normal equations with the given diagonal penalty, or with a mistake.
 
     ``zeros_dropped``: 0-star ratings left out; ``mean``: both sums divided by the user's
-    number of ratings; ``ones_first``: A = [1, X] with the penalty as given, theta split as
+    number of ratings; ``ones_first``: A = [1, X] with the penalty as given, u split as
     [b, w] when ``split_first``, else as [w, b] (the split of the ones-last layout).
     """
     k = f.X.shape[1]
@@ -1328,11 +1328,11 @@ def _user_step(
         lhs, rhs = A.T @ A, A.T @ np.nan_to_num(f.Y[rows, j])
         if mean:
             lhs, rhs = lhs / max(rows.sum(), 1), rhs / max(rows.sum(), 1)
-        theta = np.linalg.lstsq(lhs + np.diag(penalty[: A.shape[1]]), rhs, rcond=None)[0]
+        u = np.linalg.lstsq(lhs + np.diag(penalty[: A.shape[1]]), rhs, rcond=None)[0]
         if ones_first and split_first:
-            W[j], b[j] = theta[1:], theta[0]
+            W[j], b[j] = u[1:], u[0]
         else:
-            W[j], b[j] = theta[:k], theta[k] if with_bias else 0.0
+            W[j], b[j] = u[:k], u[k] if with_bias else 0.0
     return W, b
 
 
@@ -1362,7 +1362,7 @@ _USER_STEP = _Checker(
             lambda f: _user_step(f, [f.lam / 2] * len(f.ridge) + [0.0]),
         ),
         (
-            "the bias is missing: give A a column of ones, so that theta = [w, b]",
+            "the bias is missing: give A a column of ones, so that u = [w, b]",
             lambda f: _user_step(f, f.ridge, with_bias=False),
         ),
         (
@@ -1384,14 +1384,16 @@ _USER_STEP = _Checker(
             lambda f: _user_step(f, [-f.lam] * len(f.ridge) + [0.0]),
         ),
         (
-            "the sums are divided by the user's number of ratings (a mean instead of a sum): that is "
-            "lambda_ times the number of ratings, Spark's scaled regParam of section 3. J adds up the "
-            "squared errors: use A.T @ A and A.T @ y as they are",
+            "the sums are divided by the user's number of ratings (a mean instead of a sum), or lambda_ "
+            "is added once per rating, inside the loop (the same math): either way the penalty is lambda_ "
+            "times the number of ratings, Spark's scaled regParam of section 3. J adds up the squared "
+            "errors and has one penalty per user: use A.T @ A and A.T @ y as they are and add "
+            "diag(lambda_, ..., lambda_, 0) once, after the loop over the ratings",
             lambda f: _user_step(f, [*f.ridge, 0.0], mean=True),
         ),
         (
             "the column of ones comes first in your A, but the penalty diag(lambda_, ..., lambda_, 0) "
-            "and the split theta[:k], theta[k] are those of ones last: build A = [X of the rated movies, 1]",
+            "and the split u[:k], u[k] are those of ones last: build A = [X of the rated movies, 1]",
             lambda f: _user_step(f, [*f.ridge, 0.0], ones_first=True),
         ),
         (

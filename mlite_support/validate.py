@@ -547,7 +547,7 @@ def triplets(
 
 
 def ratings_triplets(
-    name: str, data: Any, n_movies: Any, n_users: Any, sizes: str = ""
+    name: str, data: Any, n_movies: Any, n_users: Any, sizes: str | tuple[str, str] = ""
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The checked arrays of a ``Ratings(users, movies, ratings)`` argument: not empty, indices in range.
 
@@ -559,9 +559,10 @@ def ratings_triplets(
         Any (users, movies, ratings) triplet of arrays.
     n_movies, n_users : int
         Number of movies and of users the indices point into (checked too).
-    sizes : str, optional
+    sizes : str or tuple of two str, optional
         Where ``n_movies`` and ``n_users`` come from when the caller did not pass them, for
-        the message (e.g. ``"the shape of scores"``).
+        the message (e.g. ``"the shape of scores"``); a pair ``(movies_from, users_from)`` when
+        only one of them did not come from the caller (``""`` for the one passed).
 
     Returns
     -------
@@ -578,8 +579,11 @@ def ratings_triplets(
     try:
         found = triplets(*data, n_movies, n_users)
     except (TypeError, ValueError) as err:
-        where = f", from {sizes}" if sizes else ""
-        raise type(err)(f"{name}: {err} (n_movies = {n_movies}, n_users = {n_users}{where})") from None
+        pair = sizes if isinstance(sizes, tuple) else ("", "")  # where each size came from, if only one
+        movies_from, users_from = (f" from {s}" if s else "" for s in pair)
+        where = f", from {sizes}" if sizes and isinstance(sizes, str) else ""  # where both came from
+        shown = f"n_movies = {n_movies}{movies_from}, n_users = {n_users}{users_from}{where}"
+        raise type(err)(f"{name}: {err} ({shown})") from None
     if found[2].size == 0:
         raise ValueError(f"{name} holds no ratings: pass at least one rating.")
     return found

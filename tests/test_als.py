@@ -158,8 +158,16 @@ def test_fit_als_bad_inputs(kwargs, error, match):
 def test_half_steps_bad_inputs():
     with pytest.raises(ValueError, match="X contains NaN"):
         mh.als_user_step(np.full((2, 2), np.nan), GOOD, 2, 1.0)
-    with pytest.raises(ValueError, match="movies must hold movie indices from 0 to 0"):
-        mh.als_user_step(np.ones((1, 1)), GOOD, 2, 1.0)
+    with pytest.raises(
+        ValueError,
+        match=r"movies must hold movie indices from 0 to 0.*\(n_movies = 1 from the rows of X, n_users = 2\)$",
+    ):
+        mh.als_user_step(np.ones((1, 1)), GOOD, 2, 1.0)  # only n_movies comes from X
+    with pytest.raises(
+        ValueError,
+        match=r"users must hold user indices from 0 to 0.*\(n_movies = 2, n_users = 1 from the rows of W\)$",
+    ):
+        mh.als_movie_step(np.ones((1, 1)), np.zeros(1), GOOD, 2, 1.0)  # only n_users comes from W
     with pytest.raises(ValueError, match=r"X has shape \(1, 2\).*Is it transposed\? Pass X\.T"):
         mh.als_user_step(np.ones((1, 2)), GOOD, 2, 1.0)
     with pytest.raises(ValueError, match=r"W has shape \(2, 3\).*Is it transposed\? Pass W\.T"):

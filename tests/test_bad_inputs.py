@@ -1014,7 +1014,7 @@ CATALOGUE: dict[str, Entry] = {
                 W_()["X"] * 1e60,
                 W_()["X"] + 1j,
                 [["a", "b"]] * 5,
-                Bad(W_()["X"][:3], "from the rows of X"),
+                Bad(W_()["X"][:3], r"\(n_movies = 3 from the rows of X, n_users = 4\)"),
                 Bad(W_()["X"] * 1e10, "lambda_ is lost in rounding"),
                 Bad(W_()["X"].T, r"X has shape \(2, 5\).*transposed\? Pass X\.T"),
             ],

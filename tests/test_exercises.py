@@ -1199,6 +1199,21 @@ def user_step_spark_rule(X, Y, R, lambda_):
     return W, b
 
 
+def user_step_penalty_per_rating(X, Y, R, lambda_):
+    """A loop over each user's ratings that adds the penalty inside it: lambda_ once per rating."""
+    k = X.shape[1]
+    W, b = np.zeros((Y.shape[1], k)), np.zeros(Y.shape[1])
+    for j in range(Y.shape[1]):
+        lhs, rhs = np.zeros((k + 1, k + 1)), np.zeros(k + 1)
+        for i in np.flatnonzero(R[:, j] == 1):
+            a = np.append(X[i], 1.0)
+            lhs += np.outer(a, a) + np.diag([lambda_] * k + [0.0])  # the penalty belongs after the loop
+            rhs += Y[i, j] * a
+        u = np.linalg.solve(lhs, rhs)
+        W[j], b[j] = u[:k], u[k]
+    return W, b
+
+
 def user_step_fold_in(X, Y, R, lambda_):
     """Notebook 05's fold-in, one user at a time: a third correct answer."""
     n_movies, n_users = Y.shape
@@ -1241,6 +1256,7 @@ def test_user_step_checker_accepts_correct_solutions(fn, capsys):
         (user_step_variant(zeros_dropped=True), "0-star ratings are dropped"),
         (user_step_variant(mean=True), "a mean instead of a sum"),
         (user_step_spark_rule, "Spark's scaled regParam"),
+        (user_step_penalty_per_rating, "or lambda_ is added once per rating, inside the loop"),
         (user_step_variant(ones_first=True), "are those of ones last"),
         (user_step_variant(ones_first=True, split_first=True), "use diag(0, lambda_, ..., lambda_)"),
         (lambda X, Y, R, lambda_: tuple(a.T for a in user_step_loops(X, Y, R, lambda_)), "(k, n_users)"),
