@@ -120,7 +120,8 @@ ALLOWED: dict[str, dict[str, str]] = {
         "100": "100 sweeps (a setting of the code)",
         "500": "500 epochs (a setting of the code)",
         "3,000": "3,000 epochs of gradient descent on the toy data (a setting)",
-        "5": "maxIter=5 of the Spark cell: five sweeps (a setting)",
+        "5": "maxIter=5 of the Spark cell: five sweeps; patience=5 checks of the search (settings)",
+        "0.0005": "the early-stopping tolerance tol of mh.select_settings (a setting)",
         "17": "Java 17, the version Spark needs",
         "45": "estimated time in minutes",
         "0.05": "exercise 5's regParam",
@@ -166,7 +167,10 @@ def output_text(cell: dict) -> str:
 def _math_values(math: str) -> str:
     """From a formula keep only numbers that are values (after =, <, >, approx), not indices."""
     math = re.sub(r"10\^\{(-?\d+)\}", r" = 1e\1 ", math)  # 10^{-6} -> 1e-6
-    math = re.sub(r"[_^](\{[^{}]*\}|\\?\w)", " ", math)  # sub- and superscripts: indices, powers
+    while True:  # sub- and superscripts (indices, powers), innermost first: _{r^{(i,j)}=1} holds one
+        math, n = re.subn(r"[_^](\{[^{}]*\}|\\?\w)", " ", math)
+        if not n:
+            break
     return " ".join(re.findall(r"(?:=|<|>|\\approx|\\le|\\ge)\s*(-?\d[\d.,]*(?:e-?\d+)?)", math))
 
 
